@@ -1,0 +1,144 @@
+// The operator registry: one table of rules keyed by (domain, op_type,
+// since_version), in the style of ONNX's operator schemas. A rule knows how
+// to infer its node's output types (and values, for shape computations), the
+// class the operator belongs to for operation-counting conventions, and which
+// inputs are shape/control tensors rather than parameters. Rules see only a
+// narrow context, never the whole graph. `opaudit ops` prints this table.
+#pragma once
+
+#include "passes/ShapeInference.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+namespace opaudit {
+
+/// Classes of operators, used by operation-counting conventions.
+enum class OpClass : uint8_t {
+  Conv,          ///< Conv, ConvTranspose and their quantized/fused forms.
+  MatMul,        ///< MatMul, Gemm, Einsum and their quantized/fused forms.
+  Pool,          ///< Max/Average/Lp pooling, global pooling.
+  Normalization, ///< BatchNorm, LayerNorm, InstanceNorm, GroupNorm, LRN.
+  Activation,    ///< Relu, Sigmoid, Tanh, Gelu, Clip, ...
+  Elementwise,   ///< Arithmetic and math: Add, Mul, Div, Pow, Sqrt, Exp, Erf, ...
+  Softmax,       ///< Softmax, LogSoftmax, Hardmax.
+  Reduction,     ///< Reduce*, ArgMax/ArgMin, TopK, CumSum.
+  Resize,        ///< Resize, Upsample.
+  Recurrent,     ///< LSTM, GRU, RNN.
+  Attention,     ///< Fused attention operators.
+  Quantization,  ///< QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear.
+  DataMovement,  ///< Reshape, Transpose, Concat, Slice, Gather, Pad, Cast, ...
+  ShapeOp,       ///< Shape, Size, Constant, ConstantOfShape, Range.
+  Control,       ///< If, Loop, Scan.
+  Other,
+};
+
+llvm::StringRef opClassName(OpClass C);
+std::optional<OpClass> opClassFromName(llvm::StringRef Name);
+
+/// What a rule sees: the node, its inputs' types and known values, and its attributes.
+class InferContext {
+public:
+  InferContext(SymContext &S, const Graph &G, const Node &N, int64_t Opset,
+               llvm::ArrayRef<const TensorType *> InTypes, llvm::ArrayRef<const ConstValue *> InValues)
+      : S(S), G(G), N(N), Opset(Opset), InTypes(InTypes), InValues(InValues),
+        OutTypes(N.Outputs.size()), OutValues(N.Outputs.size()) {}
+
+  SymContext &sym() { return S; }
+  const Node &node() const { return N; }
+  const Graph &graph() const { return G; }
+  int64_t opset() const { return Opset; }
+
+  size_t numInputs() const { return InTypes.size(); }
+  bool hasInput(size_t I) const { return I < InTypes.size() && InTypes[I]; }
+  /// Type of input I, or null when the input is omitted.
+  const TensorType *input(size_t I) const { return hasInput(I) ? InTypes[I] : nullptr; }
+  DType inType(size_t I) const { return hasInput(I) ? InTypes[I]->Elem : DType::Undefined; }
+  /// Shape of input I when its rank is known.
+  const Shape *inShape(size_t I) const {
+    return hasInput(I) && InTypes[I]->Dims ? &*InTypes[I]->Dims : nullptr;
+  }
+  /// Known contents of input I, or null.
+  const ConstValue *value(size_t I) const {
+    return I < InValues.size() ? InValues[I] : nullptr;
+  }
+  /// Known integer contents of input I as concrete numbers (all elements constant).
+  std::optional<llvm::SmallVector<int64_t, 8>> intValues(size_t I) const;
+
+  int64_t attrInt(llvm::StringRef Name, int64_t Default) const;
+  std::optional<llvm::SmallVector<int64_t, 4>> attrInts(llvm::StringRef Name) const;
+  float attrFloat(llvm::StringRef Name, float Default) const;
+  std::optional<llvm::SmallVector<float, 4>> attrFloats(llvm::StringRef Name) const;
+  std::string attrString(llvm::StringRef Name, llvm::StringRef Default = "") const;
+  const TensorData *attrTensor(llvm::StringRef Name) const;
+  bool hasAttr(llvm::StringRef Name) const { return N.attr(Name) != nullptr; }
+
+  size_t numOutputs() const { return N.Outputs.size(); }
+  void setOutput(size_t I, DType Elem, std::optional<Shape> Dims) {
+    if (I < OutTypes.size())
+      OutTypes[I] = TensorType{Elem, std::move(Dims)};
+  }
+  void setOutput(size_t I, TensorType T) {
+    if (I < OutTypes.size())
+      OutTypes[I] = std::move(T);
+  }
+  void setOutputValue(size_t I, ConstValue V) {
+    if (I < OutValues.size())
+      OutValues[I] = std::move(V);
+  }
+  /// Records why inference stopped short; the node's missing outputs stay unknown.
+  void fail(const llvm::Twine &Why) { Problems.push_back({Severity::Warning, "", Why.str()}); }
+  void note(const llvm::Twine &Why) { Problems.push_back({Severity::Note, "", Why.str()}); }
+
+private:
+  SymContext &S;
+  const Graph &G;
+  const Node &N;
+  int64_t Opset;
+  llvm::ArrayRef<const TensorType *> InTypes;
+  llvm::ArrayRef<const ConstValue *> InValues;
+
+public:
+  std::vector<TensorType> OutTypes;
+  std::vector<std::optional<ConstValue>> OutValues;
+  std::vector<Diagnostic> Problems;
+};
+
+using InferFn = void (*)(InferContext &);
+/// Multiply-accumulates of a node, given its inferred input and output types
+/// (in Ctx.OutTypes). A null Expr means unknown.
+using MacFn = Expr (*)(InferContext &);
+
+struct OpRule {
+  llvm::StringRef Domain; ///< "" for ai.onnx.
+  llvm::StringRef OpType;
+  int SinceVersion = 1;
+  OpClass Class = OpClass::Other;
+  InferFn Infer = nullptr;
+  /// Bit I set: input I is a shape/index/control tensor, never a parameter.
+  uint32_t ShapeInputs = 0;
+  /// Set for MAC-class operators (the JSON "macs" field counts only these).
+  MacFn Macs = nullptr;
+};
+
+/// The newest rule for (Domain, OpType) with SinceVersion <= Opset, or null.
+const OpRule *findRule(llvm::StringRef Domain, llvm::StringRef OpType, int64_t Opset);
+/// Any rule for (Domain, OpType), ignoring versions (for classification).
+const OpRule *findAnyRule(llvm::StringRef Domain, llvm::StringRef OpType);
+/// Every rule, sorted by domain, op type and version.
+llvm::ArrayRef<OpRule> allRules();
+
+/// Family tables, each in its own file under passes/ops/.
+void addNNRules(std::vector<OpRule> &Rules);
+void addMathRules(std::vector<OpRule> &Rules);
+void addTensorRules(std::vector<OpRule> &Rules);
+
+// Shared helpers for rules.
+
+/// Multidirectional (NumPy) broadcasting of shapes; nullopt if a shape is missing.
+std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *> Shapes,
+                                     InferContext *Ctx = nullptr);
+/// Normalizes a possibly negative axis against Rank; nullopt when out of range.
+std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank);
+Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims);
+
+} // namespace opaudit

@@ -1,0 +1,18 @@
+// The pass registry table: every analysis opaudit has, for `opaudit --list`.
+#include "analyzer/PassManager.h"
+#include "passes/MacCount.h"
+#include "passes/ShapeInference.h"
+#include "passes/Weights.h"
+
+namespace opaudit {
+
+llvm::ArrayRef<PassInfo> registeredPasses() {
+  static const PassInfo Table[] = {
+      {ShapeInference::Name, ShapeInference::Description},
+      {MacCount::Name, MacCount::Description},
+      {Weights::Name, Weights::Description},
+  };
+  return Table;
+}
+
+} // namespace opaudit

@@ -1,0 +1,344 @@
+// The shape inference driver: seeds types from initializers, graph inputs and
+// the user's bindings, orders the nodes topologically, runs each node's rule,
+// and falls back on the file's declared value_info only where a rule left a
+// dim unknown. It never stops early: an unknown result is recorded, given a
+// diagnostic, and the next node runs.
+#include "passes/ShapeInference.h"
+#include "passes/OpRegistry.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace opaudit {
+
+Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims) {
+  Expr N = S.constant(1);
+  for (Expr D : Dims)
+    N = S.mul(N, D);
+  return N;
+}
+
+Expr numElements(SymContext &S, const TensorType &T) {
+  return T.Dims ? numElements(S, *T.Dims) : Expr();
+}
+
+namespace {
+
+class Driver {
+public:
+  Driver(AnalysisManager &AM, ShapeInfo &R)
+      : AM(AM), S(AM.sym()), M(AM.model()), G(M.Main), Opts(AM.options()), R(R) {}
+
+  void run() {
+    R.Types.resize(G.Values.size());
+    R.Status.assign(G.Nodes.size(), NodeStatus::NotReached);
+    seedInitializers();
+    seedInputs();
+    order();
+    for (NodeId N : R.Order)
+      visit(N);
+    reportDeclaredMismatches();
+  }
+
+private:
+  void diag(Severity Sev, std::string Node, std::string Msg) {
+    R.Diags.push_back({Sev, std::move(Node), std::move(Msg)});
+  }
+
+  Expr dimFromDeclared(const DeclaredDim &D) {
+    if (D.Value) {
+      if (*D.Value < 0)
+        return S.fresh("unk");
+      return S.constant(*D.Value);
+    }
+    if (!D.Param.empty()) {
+      auto It = Opts.Dims.find(D.Param);
+      if (It != Opts.Dims.end()) {
+        R.BoundDims[D.Param] = It->second;
+        UsedDims.insert(D.Param);
+        return S.constant(It->second);
+      }
+      return S.symbol(D.Param);
+    }
+    return S.fresh("unk");
+  }
+
+  std::optional<TensorType> fromDeclared(const std::optional<DeclaredType> &D) {
+    if (!D || !D->IsTensor)
+      return std::nullopt;
+    TensorType T;
+    T.Elem = D->Elem;
+    if (D->HasShape) {
+      Shape Dims;
+      for (const DeclaredDim &DD : D->Dims)
+        Dims.push_back(dimFromDeclared(DD));
+      T.Dims = std::move(Dims);
+    }
+    return T;
+  }
+
+  static std::optional<ConstValue> valueOf(const TensorData &T, SymContext &S) {
+    ConstValue V;
+    V.Elem = T.Type;
+    V.Dims.assign(T.Dims.begin(), T.Dims.end());
+    if (T.Ints) {
+      for (int64_t X : *T.Ints)
+        V.Ints.push_back(S.constant(X));
+      return V;
+    }
+    if (T.Reals) {
+      V.Reals.assign(T.Reals->begin(), T.Reals->end());
+      return V;
+    }
+    return std::nullopt;
+  }
+
+  void seedInitializers() {
+    for (size_t I = 0; I < G.Values.size(); ++I) {
+      const Value &V = G.Values[I];
+      if (V.Initializer < 0)
+        continue;
+      const TensorData &T = G.Initializers[static_cast<size_t>(V.Initializer)];
+      R.Types[I] = TensorType{T.Type, constShape(S, T.Dims)};
+      if (auto CV = valueOf(T, S))
+        R.Values[static_cast<ValueId>(I)] = std::move(*CV);
+    }
+  }
+
+  void seedInputs() {
+    llvm::StringSet<> Overridden;
+    for (ValueId V : G.Inputs) {
+      const Value &Val = G.value(V);
+      auto Over = Opts.InputShapes.find(Val.Name);
+      if (Over != Opts.InputShapes.end()) {
+        Overridden.insert(Val.Name);
+        Shape Dims;
+        for (const std::string &D : Over->second) {
+          int64_t N;
+          if (!llvm::StringRef(D).getAsInteger(10, N))
+            Dims.push_back(S.constant(N));
+          else if (Opts.Dims.count(D))
+            Dims.push_back(S.constant(Opts.Dims.lookup(D))), R.BoundDims[D] = Opts.Dims.lookup(D),
+                UsedDims.insert(D);
+          else
+            Dims.push_back(S.symbol(D));
+        }
+        DType Elem = Val.Declared ? Val.Declared->Elem
+                     : Val.Initializer >= 0
+                         ? G.Initializers[static_cast<size_t>(Val.Initializer)].Type
+                         : DType::Float;
+        R.Types[static_cast<size_t>(V)] = TensorType{Elem, std::move(Dims)};
+        R.Values.erase(V);
+      } else if (Val.Initializer < 0) {
+        if (auto T = fromDeclared(Val.Declared))
+          R.Types[static_cast<size_t>(V)] = std::move(*T);
+        else
+          diag(Severity::Warning, "", "graph input '" + Val.Name + "' has no tensor type");
+      }
+      auto IV = Opts.InputValues.find(Val.Name);
+      if (IV != Opts.InputValues.end()) {
+        ConstValue CV;
+        const TensorType &T = R.Types[static_cast<size_t>(V)];
+        CV.Elem = T.Elem == DType::Undefined ? DType::Float : T.Elem;
+        CV.Dims.push_back(static_cast<int64_t>(IV->second.size()));
+        for (double X : IV->second) {
+          if (CV.isReal())
+            CV.Reals.push_back(X);
+          else
+            CV.Ints.push_back(S.constant(static_cast<int64_t>(X)));
+        }
+        if (!T.Dims)
+          R.Types[static_cast<size_t>(V)].Dims = constShape(S, CV.Dims);
+        R.Values[V] = std::move(CV);
+      }
+    }
+    for (const auto &E : Opts.InputShapes)
+      if (!Overridden.count(E.first()))
+        diag(Severity::Warning, "", "--input names '" + E.first().str() +
+                                        "', which is not a graph input");
+    for (const auto &E : Opts.InputValues)
+      if (G.lookup(E.first()) == kNoValue || !G.value(G.lookup(E.first())).IsGraphInput)
+        diag(Severity::Warning, "", "--input-value names '" + E.first().str() +
+                                        "', which is not a graph input");
+    // Dims bound on the command line but named nowhere are most likely typos.
+    llvm::StringSet<> Declared;
+    for (const Value &V : G.Values)
+      if (V.Declared)
+        for (const DeclaredDim &D : V.Declared->Dims)
+          if (!D.Param.empty())
+            Declared.insert(D.Param);
+    for (const auto &E : Opts.Dims)
+      if (!Declared.count(E.first()) && !UsedDims.count(E.first()))
+        diag(Severity::Warning, "", "--dim names '" + E.first().str() +
+                                        "', which no input or value of the model uses");
+  }
+
+  /// Kahn's algorithm in file order; nodes on a cycle are left out and reported.
+  void order() {
+    size_t NN = G.Nodes.size();
+    std::vector<uint32_t> Pending(NN, 0);
+    for (size_t I = 0; I < NN; ++I)
+      for (ValueId In : G.Nodes[I].Inputs)
+        if (In != kNoValue && G.value(In).Producer != kNoNode)
+          ++Pending[I];
+    std::vector<NodeId> Ready;
+    for (size_t I = NN; I-- > 0;)
+      if (Pending[I] == 0)
+        Ready.push_back(static_cast<NodeId>(I));
+    R.Order.reserve(NN);
+    // A min-heap on node index would keep file order exactly; a stack of ready
+    // nodes processed in file order is enough for files already sorted.
+    while (!Ready.empty()) {
+      NodeId N = Ready.back();
+      Ready.pop_back();
+      R.Order.push_back(N);
+      llvm::SmallVector<NodeId, 8> Next;
+      for (ValueId Out : G.node(N).Outputs) {
+        if (Out == kNoValue)
+          continue;
+        NodeId Prev = kNoNode;
+        for (NodeId C : G.value(Out).Consumers) {
+          if (C == Prev) // Consumers lists a node once per input slot.
+            continue;
+          Prev = C;
+          for (ValueId In : G.node(C).Inputs)
+            if (In == Out && --Pending[static_cast<size_t>(C)] == 0)
+              Next.push_back(C);
+        }
+      }
+      llvm::sort(Next, std::greater<NodeId>());
+      Ready.insert(Ready.end(), Next.begin(), Next.end());
+    }
+    if (R.Order.size() != NN) {
+      for (size_t I = 0; I < NN; ++I)
+        if (Pending[I] != 0) {
+          diag(Severity::Error, G.Nodes[I].label(G),
+               "graph has a cycle through this node; " + std::to_string(NN - R.Order.size()) +
+                   " node(s) on or after the cycle are not analyzed");
+          break;
+        }
+    }
+  }
+
+  void visit(NodeId Id) {
+    const Node &N = G.node(Id);
+    llvm::SmallVector<const TensorType *, 4> InTypes;
+    llvm::SmallVector<const ConstValue *, 4> InValues;
+    for (ValueId In : N.Inputs) {
+      if (In == kNoValue) {
+        InTypes.push_back(nullptr);
+        InValues.push_back(nullptr);
+        continue;
+      }
+      InTypes.push_back(&R.Types[static_cast<size_t>(In)]);
+      InValues.push_back(R.value(In));
+    }
+    int64_t Opset = M.opset(N.Domain);
+    const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
+    InferContext Ctx(S, G, N, Opset, InTypes, InValues);
+    NodeStatus St = NodeStatus::Inferred;
+    if (!Rule) {
+      St = NodeStatus::Unsupported;
+      const OpRule *Any = findAnyRule(N.Domain, N.OpType);
+      std::string Dom = N.Domain.empty() ? "ai.onnx" : N.Domain;
+      if (Any)
+        diag(Severity::Warning, N.label(G),
+             "no rule for " + Dom + "::" + N.OpType + " at opset " + std::to_string(Opset) +
+                 "; its outputs are unknown");
+      else
+        diag(Severity::Warning, N.label(G),
+             "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown");
+    } else {
+      Rule->Infer(Ctx);
+    }
+    for (Diagnostic &D : Ctx.Problems) {
+      D.Node = N.label(G);
+      R.Diags.push_back(std::move(D));
+    }
+    for (size_t I = 0; I < N.Outputs.size(); ++I) {
+      ValueId Out = N.Outputs[I];
+      if (Out == kNoValue)
+        continue;
+      TensorType T = std::move(Ctx.OutTypes[I]);
+      mergeDeclared(T, G.value(Out));
+      bool Complete = T.Dims && llvm::all_of(*T.Dims, [](Expr D) { return bool(D); });
+      if (!Complete && St == NodeStatus::Inferred)
+        St = NodeStatus::Partial;
+      R.Types[static_cast<size_t>(Out)] = std::move(T);
+      if (Ctx.OutValues[I])
+        R.Values[Out] = std::move(*Ctx.OutValues[I]);
+    }
+    if (St == NodeStatus::Partial && Ctx.Problems.empty())
+      diag(Severity::Warning, N.label(G), "output shape could not be fully inferred");
+    R.Status[static_cast<size_t>(Id)] = St;
+  }
+
+  /// Fills what a rule left unknown from the file's declared type, and counts
+  /// disagreements (reported once at the end) where both are known.
+  void mergeDeclared(TensorType &T, const Value &V) {
+    if (!V.Declared || !V.Declared->IsTensor)
+      return;
+    bool TrustFile = Opts.InputShapes.empty();
+    if (T.Elem == DType::Undefined)
+      T.Elem = V.Declared->Elem;
+    if (!V.Declared->HasShape)
+      return;
+    if (!T.Dims) {
+      if (!TrustFile)
+        return;
+      if (auto D = fromDeclared(V.Declared))
+        T.Dims = std::move(D->Dims);
+      return;
+    }
+    if (T.Dims->size() != V.Declared->Dims.size()) {
+      ++Mismatches;
+      if (FirstMismatch.empty())
+        FirstMismatch = "'" + V.Name + "' (rank " + std::to_string(T.Dims->size()) +
+                        " inferred, " + std::to_string(V.Declared->Dims.size()) + " declared)";
+      return;
+    }
+    for (size_t I = 0; I < T.Dims->size(); ++I) {
+      Expr &D = (*T.Dims)[I];
+      const DeclaredDim &DD = V.Declared->Dims[I];
+      if (!D) {
+        if (TrustFile)
+          D = dimFromDeclared(DD);
+        continue;
+      }
+      if (DD.Value && D.isConst() && *D.asConst() != *DD.Value && TrustFile) {
+        ++Mismatches;
+        if (FirstMismatch.empty())
+          FirstMismatch = "'" + V.Name + "' dim " + std::to_string(I) + " (" + D.str() +
+                          " inferred, " + std::to_string(*DD.Value) + " declared)";
+      }
+    }
+  }
+
+  void reportDeclaredMismatches() {
+    if (Mismatches)
+      diag(Severity::Warning, "",
+           std::to_string(Mismatches) +
+               " inferred shape(s) disagree with the file's value_info, first " + FirstMismatch +
+               "; the inferred shapes are used");
+  }
+
+  AnalysisManager &AM;
+  SymContext &S;
+  const Model &M;
+  const Graph &G;
+  const AnalysisOptions &Opts;
+  ShapeInfo &R;
+  llvm::StringSet<> UsedDims;
+  size_t Mismatches = 0;
+  std::string FirstMismatch;
+};
+
+} // namespace
+
+ShapeInfo ShapeInference::run(AnalysisManager &AM) {
+  ShapeInfo R;
+  Driver(AM, R).run();
+  return R;
+}
+
+} // namespace opaudit

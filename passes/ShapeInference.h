@@ -1,0 +1,79 @@
+// Shape and value inference over the main graph. Every value gets a dtype and
+// a shape whose dims are exact symbolic expressions (see analyzer/Sym.h);
+// small integer tensors that feed shape computations (Shape -> Gather ->
+// Concat -> Reshape, Slice bounds) get their element values propagated too.
+// Per-operator rules live in passes/ops/ and are found through the operator
+// registry (passes/OpRegistry.h). What cannot be inferred stays unknown and
+// carries a diagnostic; inference always carries on with the next node.
+#pragma once
+
+#include "analyzer/PassManager.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
+#include <vector>
+
+namespace opaudit {
+
+using Shape = llvm::SmallVector<Expr, 4>;
+
+/// The type of one value. A null Expr in Dims is an unknown dim; Dims unset means unknown rank.
+struct TensorType {
+  DType Elem = DType::Undefined;
+  std::optional<Shape> Dims;
+
+  bool hasRank() const { return Dims.has_value(); }
+  size_t rank() const { return Dims ? Dims->size() : 0; }
+  bool operator==(const TensorType &) const = default;
+};
+
+/// The known contents of a small tensor: integers as expressions (so that a
+/// dim read by Shape stays symbolic) or concrete reals.
+struct ConstValue {
+  DType Elem = DType::Int64;
+  llvm::SmallVector<int64_t, 4> Dims;
+  llvm::SmallVector<Expr, 8> Ints;   ///< Filled for integer and bool tensors.
+  llvm::SmallVector<double, 4> Reals; ///< Filled for floating-point tensors.
+
+  bool isReal() const { return isFloatDType(Elem); }
+  size_t size() const { return isReal() ? Reals.size() : Ints.size(); }
+};
+
+enum class NodeStatus : uint8_t {
+  Inferred,    ///< Every output has a known shape.
+  Partial,     ///< A rule ran but some output dim or rank is unknown.
+  Unsupported, ///< No rule for this operator (or version).
+  NotReached,  ///< Part of a cycle; never visited.
+};
+
+struct ShapeInfo {
+  std::vector<TensorType> Types;                ///< Indexed by ValueId of the main graph.
+  llvm::DenseMap<ValueId, ConstValue> Values;   ///< Known contents of small tensors.
+  std::vector<NodeId> Order;                    ///< Topological order of main-graph nodes.
+  std::vector<NodeStatus> Status;               ///< Indexed by NodeId.
+  std::vector<Diagnostic> Diags;
+  /// Dim names bound for this run (the JSON "dims" object).
+  llvm::StringMap<int64_t> BoundDims;
+
+  const ConstValue *value(ValueId V) const {
+    auto It = Values.find(V);
+    return It == Values.end() ? nullptr : &It->second;
+  }
+};
+
+class ShapeInference {
+public:
+  using Result = ShapeInfo;
+  static constexpr llvm::StringLiteral Name = "shapes";
+  static constexpr llvm::StringLiteral Description =
+      "symbolic shapes and small tensor values for every value";
+  static Result run(AnalysisManager &AM);
+};
+
+/// Product of dims as an expression (null when a dim is unknown or overflow).
+Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims);
+/// Product of a type's dims; null for unknown rank.
+Expr numElements(SymContext &S, const TensorType &T);
+
+} // namespace opaudit

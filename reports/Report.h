@@ -1,0 +1,86 @@
+// The presentation model between the analyses and the writers (in the spirit
+// of bloaty's RollupOutput): one row per node in topological order with every
+// figure a writer prints, the totals, and the diagnostics of all passes.
+// Writers only serialize this; they compute nothing. Totals always equal the
+// sum of the rows.
+#pragma once
+
+#include "analyzer/PassManager.h"
+#include "passes/MacCount.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace opaudit {
+
+struct OutputInfo {
+  std::string Name;
+  DType Elem = DType::Undefined;
+  std::optional<std::vector<std::string>> Dims; ///< Each dim as text ("?" when unknown).
+};
+
+struct LayerRow {
+  std::string Name; ///< Node name, or "<op_type>_<index>" when the file has none.
+  std::string OpType;
+  std::string Domain;
+  OpClass Class = OpClass::Other;
+  std::vector<OutputInfo> Outputs;
+  bool MacClass = false;
+  /// Exact MACs when every dim is bound; nullopt when unknown or symbolic.
+  std::optional<int64_t> Macs;
+  /// The MAC formula ("4089184256*N"); empty when unknown (then shown as "?").
+  std::string MacsExpr;
+  std::optional<double> MacShare; ///< Fraction of the total, when both are concrete.
+  int64_t Params = 0;
+  int64_t WeightBytes = 0;
+  int64_t SharedParams = 0;
+  bool Shared = false;
+  bool Inferred = true; ///< false: shapes partially or not inferred.
+};
+
+struct Report {
+  std::string Path;
+  std::string Producer;
+  std::vector<std::pair<std::string, int64_t>> Opsets; ///< Sorted by domain.
+  size_t NumNodes = 0;
+  std::vector<std::pair<std::string, int64_t>> Dims; ///< Bound symbolic dims, sorted.
+  std::vector<LayerRow> Rows;
+  std::optional<int64_t> TotalMacs;
+  std::string TotalMacsExpr; ///< Empty when unknown.
+  size_t UnknownMacRows = 0;
+  int64_t TotalParams = 0;
+  int64_t TotalWeightBytes = 0;
+  std::vector<Diagnostic> Diags;
+};
+
+/// Runs the analyses the report needs and builds it.
+Report buildReport(AnalysisManager &AM);
+
+/// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
+std::string dimText(Expr D);
+
+/// One output format: its name (as given to --format), what it is, and its writer.
+struct FormatInfo {
+  llvm::StringRef Name;
+  llvm::StringRef Description;
+  void (*Write)(const Report &R, llvm::raw_ostream &OS);
+};
+
+/// The format registry; drives --help, --list and the error for an unknown format.
+llvm::ArrayRef<FormatInfo> formats();
+const FormatInfo *findFormat(llvm::StringRef Name);
+
+void writeTable(const Report &R, llvm::raw_ostream &OS);
+void writeJson(const Report &R, llvm::raw_ostream &OS);
+
+/// 1234567 -> "1,234,567".
+std::string groupDigits(int64_t V);
+/// 4089184256 -> "4.09 G" (SI prefixes, three significant digits).
+std::string humanCount(double V);
+
+} // namespace opaudit
+
+namespace opaudit {
+/// The library's one entry point: loads a model, runs the analyses and
+/// builds the report. Errors are OpauditError (category Load for unreadable files).
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts);
+} // namespace opaudit

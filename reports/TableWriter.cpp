@@ -1,0 +1,133 @@
+// The console table: one aligned row per node, then the totals. Cells are
+// made printable (control characters escaped) so that a hostile node name
+// cannot break the layout; long names keep their informative tail.
+#include "reports/Report.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace opaudit {
+
+namespace {
+std::string printable(llvm::StringRef S, size_t Max) {
+  std::string R;
+  for (char C : S) {
+    if (C == '\n')
+      R += "\\n";
+    else if (C == '\t')
+      R += "\\t";
+    else if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
+      R += '?';
+    else
+      R += C;
+  }
+  if (R.size() > Max)
+    R = "..." + R.substr(R.size() - (Max - 3));
+  return R;
+}
+
+std::string shapeText(const LayerRow &L) {
+  if (L.Outputs.empty())
+    return "";
+  const OutputInfo &O = L.Outputs.front();
+  std::string S;
+  if (!O.Dims) {
+    S = "?";
+  } else if (O.Dims->empty()) {
+    S = "scalar";
+  } else {
+    for (size_t I = 0; I < O.Dims->size(); ++I) {
+      const std::string &D = (*O.Dims)[I];
+      bool Atom = llvm::all_of(D, [](char C) { return isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '?'; });
+      S += (I ? "x" : "") + (Atom ? D : "(" + D + ")");
+    }
+  }
+  if (L.Outputs.size() > 1)
+    S += " +" + std::to_string(L.Outputs.size() - 1);
+  return S;
+}
+
+std::string macsText(const LayerRow &L) {
+  if (!L.MacClass)
+    return "-";
+  if (L.Macs)
+    return groupDigits(*L.Macs);
+  return L.MacsExpr.empty() ? "?" : L.MacsExpr;
+}
+} // namespace
+
+void writeTable(const Report &R, llvm::raw_ostream &OS) {
+  OS << "model:    " << printable(R.Path, 200) << "\n";
+  OS << "producer: " << printable(R.Producer.empty() ? "(none)" : R.Producer, 80) << "\n";
+  OS << "opsets:   ";
+  for (size_t I = 0; I < R.Opsets.size(); ++I)
+    OS << (I ? ", " : "") << printable(R.Opsets[I].first, 40) << " " << R.Opsets[I].second;
+  OS << "\nnodes:    " << R.NumNodes << "\n";
+  if (!R.Dims.empty()) {
+    OS << "dims:     ";
+    for (size_t I = 0; I < R.Dims.size(); ++I)
+      OS << (I ? ", " : "") << printable(R.Dims[I].first, 40) << "=" << R.Dims[I].second;
+    OS << "\n";
+  }
+  OS << "\n";
+
+  std::vector<std::array<std::string, 7>> Cells;
+  Cells.push_back({"layer", "op", "output shape", "MACs", "%MACs", "params", "weight bytes"});
+  for (const LayerRow &L : R.Rows) {
+    std::string Share = L.MacShare ? llvm::formatv("{0:f1}", *L.MacShare * 100).str() : "";
+    std::string Params = L.Params || !L.Shared ? groupDigits(L.Params) : "0";
+    if (L.SharedParams)
+      Params += " (+" + groupDigits(L.SharedParams) + " shared)";
+    std::string Op = L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType;
+    Cells.push_back({printable(L.Name, 48), printable(Op, 32), printable(shapeText(L), 40),
+                     macsText(L), Share, Params, groupDigits(L.WeightBytes)});
+  }
+  std::string TotalMacs = R.TotalMacs                ? groupDigits(*R.TotalMacs)
+                          : !R.TotalMacsExpr.empty() ? R.TotalMacsExpr
+                                                     : "?";
+  Cells.push_back({"TOTAL", "", "", TotalMacs, R.TotalMacs ? "100.0" : "",
+                   groupDigits(R.TotalParams), groupDigits(R.TotalWeightBytes)});
+  std::array<size_t, 7> W{};
+  for (const auto &Row : Cells)
+    for (size_t I = 0; I < 7; ++I)
+      W[I] = std::max(W[I], Row[I].size());
+  auto Emit = [&](const std::array<std::string, 7> &Row) {
+    for (size_t I = 0; I < 7; ++I) {
+      bool Right = I >= 3;
+      if (I)
+        OS << "  ";
+      if (Right)
+        OS.indent(W[I] - Row[I].size()) << Row[I];
+      else if (I == 6)
+        OS << Row[I];
+      else
+        OS << Row[I], OS.indent(W[I] - Row[I].size());
+    }
+    OS << "\n";
+  };
+  size_t Width = 0;
+  for (size_t X : W)
+    Width += X + 2;
+  for (size_t I = 0; I < Cells.size(); ++I) {
+    if (I + 1 == Cells.size() || I == 1)
+      OS << std::string(Width - 2, '-') << "\n";
+    Emit(Cells[I]);
+  }
+  OS << "\n";
+  if (R.TotalMacs)
+    OS << "MACs:        " << humanCount(static_cast<double>(*R.TotalMacs)) << " ("
+       << groupDigits(*R.TotalMacs) << ")\n";
+  else if (!R.TotalMacsExpr.empty())
+    OS << "MACs:        " << R.TotalMacsExpr << "\n";
+  else
+    OS << "MACs:        ? (" << R.UnknownMacRows << " layer(s) unknown; see diagnostics)\n";
+  OS << "params:      " << humanCount(static_cast<double>(R.TotalParams)) << " ("
+     << groupDigits(R.TotalParams) << ")\n";
+  OS << "weights:     " << humanCount(static_cast<double>(R.TotalWeightBytes)) << "B ("
+     << groupDigits(R.TotalWeightBytes) << " bytes at stored dtypes)\n";
+  OS << "convention:  MACs = multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul, Einsum\n"
+        "             and recurrent cells, 1 per MAC; other layers show '-'\n";
+}
+
+} // namespace opaudit
