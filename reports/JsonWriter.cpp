@@ -24,7 +24,7 @@ void optionalStr(llvm::json::OStream &J, llvm::StringRef Key, const std::string 
 } // namespace
 
 void writeJson(const Report &R, llvm::raw_ostream &OS) {
-  llvm::json::OStream J(OS, 1);
+  llvm::json::OStream J(OS, 2);
   J.object([&] {
     J.attribute("schema_version", 1);
     J.attributeObject("model", [&] {

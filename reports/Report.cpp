@@ -101,7 +101,7 @@ Report buildReport(AnalysisManager &AM) {
     Row.MacClass = C.MacClass;
     Row.Macs = C.Macs ? C.Macs.asConst() : std::nullopt;
     Row.MacsExpr = exprText(S, C.Macs);
-    if (Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
+    if (Row.MacClass && Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
       Row.MacShare = static_cast<double>(*Row.Macs) / static_cast<double>(*R.TotalMacs);
     Row.Params = W.Params;
     Row.WeightBytes = W.Bytes;
