@@ -1,0 +1,135 @@
+// `opaudit analyze`: options -> AnalysisOptions, one call into the library,
+// then the chosen writer. Diagnostics go to stderr, the report to stdout or -o.
+#include "analyzer/cli/Commands.h"
+#include "reports/Report.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace opaudit::cli {
+
+namespace {
+
+struct AnalyzeArgs {
+  std::vector<std::string> Models;
+  std::string Format = "table";
+  std::string Output;
+  std::vector<std::string> Dims;
+  std::vector<std::string> Inputs;
+  std::vector<std::string> InputValues;
+  bool Quiet = false;
+  unsigned MaxDiags = 20;
+};
+
+/// Parses the repeatable --dim/--input/--input-value options.
+llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
+  AnalysisOptions O;
+  for (llvm::StringRef D : A.Dims) {
+    auto [K, V] = D.split('=');
+    int64_t N;
+    if (K.empty() || V.getAsInteger(10, N) || N < 0)
+      return makeError(ErrorCategory::Usage,
+                       "--dim expects NAME=VALUE with VALUE >= 0, got '" + D + "'");
+    O.Dims[K] = N;
+  }
+  for (llvm::StringRef I : A.Inputs) {
+    auto [K, V] = I.rsplit(':');
+    if (K.empty() || V.empty())
+      return makeError(ErrorCategory::Usage, "--input expects NAME:D1xD2x..., got '" + I + "'");
+    llvm::SmallVector<llvm::StringRef, 6> Parts;
+    V.split(Parts, 'x');
+    std::vector<std::string> Dims;
+    for (llvm::StringRef P : Parts) {
+      int64_t N;
+      if (P.empty() || (!P.getAsInteger(10, N) && N < 0))
+        return makeError(ErrorCategory::Usage, "--input has a bad dim in '" + I + "'");
+      Dims.push_back(P.str());
+    }
+    O.InputShapes[K] = std::move(Dims);
+  }
+  for (llvm::StringRef I : A.InputValues) {
+    auto [K, V] = I.split('=');
+    llvm::SmallVector<llvm::StringRef, 8> Parts;
+    V.split(Parts, ',');
+    std::vector<double> Vals;
+    for (llvm::StringRef P : Parts) {
+      double X;
+      if (P.trim().getAsDouble(X))
+        return makeError(ErrorCategory::Usage,
+                         "--input-value expects NAME=v1,v2,..., got '" + I + "'");
+      Vals.push_back(X);
+    }
+    if (K.empty() || Vals.empty())
+      return makeError(ErrorCategory::Usage, "--input-value expects NAME=v1,v2,..., got '" + I + "'");
+    O.InputValues[K] = std::move(Vals);
+  }
+  return O;
+}
+
+void printDiagnostics(const Report &R, const AnalyzeArgs &A) {
+  if (A.Quiet)
+    return;
+  size_t Shown = 0;
+  for (const Diagnostic &D : R.Diags) {
+    if (Shown++ == A.MaxDiags) {
+      llvm::errs() << R.Path << ": note: " << (R.Diags.size() - A.MaxDiags)
+                   << " more diagnostic(s); --format json lists them all\n";
+      break;
+    }
+    llvm::errs() << R.Path << ": " << D.str() << "\n";
+  }
+}
+
+int run(const AnalyzeArgs &A) {
+  const FormatInfo *F = findFormat(A.Format);
+  if (!F) {
+    std::string Names;
+    for (const FormatInfo &FI : formats())
+      Names += (Names.empty() ? "" : ", ") + FI.Name.str();
+    llvm::errs() << "opaudit: error: unknown format '" << A.Format << "' (known: " << Names
+                 << ")\n";
+    return kExitUsage;
+  }
+  auto Opts = toOptions(A);
+  if (!Opts)
+    return reportError(Opts.takeError());
+  auto R = analyzeFile(A.Models.front(), *Opts);
+  if (!R)
+    return reportError(R.takeError());
+  printDiagnostics(*R, A);
+  if (A.Output.empty() || A.Output == "-") {
+    F->Write(*R, llvm::outs());
+    llvm::outs().flush();
+    return kExitOk;
+  }
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(A.Output, EC, llvm::sys::fs::OF_None);
+  if (EC) {
+    llvm::errs() << "opaudit: error: cannot write '" << A.Output << "': " << EC.message() << "\n";
+    return kExitUsage;
+  }
+  F->Write(*R, OS);
+  return kExitOk;
+}
+
+} // namespace
+
+RunFn setupAnalyze(CLI::App &Sub) {
+  auto A = std::make_shared<AnalyzeArgs>();
+  Sub.add_option("model", A->Models, "ONNX model file")->required()->expected(1);
+  std::string FormatHelp = "output format:";
+  for (const FormatInfo &F : formats())
+    FormatHelp += "\n  " + F.Name.str() + ": " + F.Description.str();
+  Sub.add_option("-f,--format", A->Format, FormatHelp)->capture_default_str();
+  Sub.add_option("-o,--output", A->Output, "write the report to FILE instead of stdout");
+  Sub.add_option("--dim", A->Dims, "bind a symbolic dim: NAME=VALUE (repeatable)");
+  Sub.add_option("--input", A->Inputs, "override an input's shape: NAME:1x3x224x224 (repeatable)");
+  Sub.add_option("--input-value", A->InputValues,
+                 "give the values of a shape-carrying input: NAME=v1,v2,... (repeatable)");
+  Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
+  Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
+      ->capture_default_str();
+  return [A] { return run(*A); };
+}
+
+} // namespace opaudit::cli

@@ -1,0 +1,30 @@
+// The subcommand table and the error printer shared by the commands.
+#include "analyzer/cli/Commands.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace opaudit::cli {
+
+llvm::ArrayRef<CommandInfo> commands() {
+  static const CommandInfo Table[] = {
+      {"analyze", "per-layer MACs, parameters and weight bytes of a model", setupAnalyze},
+      {"ops", "list the operators opaudit has rules for", setupOps},
+  };
+  return Table;
+}
+
+int reportError(llvm::Error E) {
+  int Code = kExitInternal;
+  llvm::handleAllErrors(
+      std::move(E),
+      [&](const OpauditError &OE) {
+        llvm::errs() << "opaudit: error: " << OE.text() << "\n";
+        Code = exitCodeFor(OE.category());
+      },
+      [&](const llvm::ErrorInfoBase &EI) {
+        llvm::errs() << "opaudit: internal error: " << EI.message() << "\n";
+      });
+  return Code;
+}
+
+} // namespace opaudit::cli

@@ -1,0 +1,33 @@
+// The subcommand registry: one row per `opaudit` subcommand. Each command
+// lives in its own file under analyzer/cli/, declares its options on the
+// CLI11 app and returns the function that runs it. The table drives --help
+// and --list.
+#pragma once
+
+#include "analyzer/Diagnostics.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace opaudit::cli {
+
+/// Runs a parsed subcommand and returns the process exit code.
+using RunFn = std::function<int()>;
+
+struct CommandInfo {
+  const char *Name;
+  const char *Description;
+  /// Adds the command's options to Sub; the returned function runs it.
+  RunFn (*Setup)(CLI::App &Sub);
+};
+
+llvm::ArrayRef<CommandInfo> commands();
+
+/// Prints an error ("opaudit: error: ...") and returns its exit code.
+int reportError(llvm::Error E);
+
+RunFn setupAnalyze(CLI::App &Sub);
+RunFn setupOps(CLI::App &Sub);
+
+} // namespace opaudit::cli
