@@ -6,6 +6,7 @@
 // rewrites the graph, so results are never invalidated.
 #pragma once
 
+#include "analyzer/Hardware.h"
 #include "analyzer/IR.h"
 #include "analyzer/Sym.h"
 
@@ -26,6 +27,27 @@ struct AnalysisOptions {
   llvm::StringMap<std::vector<std::string>> InputShapes;
   /// --input-value NAME=v1,v2,...
   llvm::StringMap<std::vector<double>> InputValues;
+
+  // Traffic, memory and roofline (passes/Traffic.h, passes/Roofline.h; docs/traffic-model.md).
+  /// --batch B: inferences per batch; binds an unbound symbolic batch dim (see bindBatch).
+  std::optional<int64_t> Batch;
+  /// --weight-dtype / --act-dtype: count weights / floating-point activations at this dtype.
+  std::optional<DType> WeightDType;
+  std::optional<DType> ActDType;
+  /// --sram BYTES; when unset, the profile's sram_bytes, else 0.
+  std::optional<int64_t> SramBytes;
+  /// --hw PROFILE, already parsed (the path is kept for the report's conditions).
+  std::string HardwarePath;
+  std::optional<HardwareProfile> Hardware;
+  /// --operating-point NAME (empty: the profile's first) and --precision int8|fp16|bf16|fp32.
+  std::string OperatingPointName;
+  std::string Precision;
+  /// --utilization U in (0, 1]: the fraction of peak MAC throughput assumed reachable.
+  double Utilization = 1.0;
+  /// True when any option above was given: reports then show the traffic section.
+  bool wantsTraffic() const {
+    return Batch || WeightDType || ActDType || SramBytes || Hardware;
+  }
 };
 
 class AnalysisManager {

@@ -3,6 +3,9 @@
 #include "passes/MacCount.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
+#include "passes/ActivationMemory.h"
+#include "passes/Roofline.h"
+#include "passes/Traffic.h"
 
 namespace opaudit {
 
@@ -11,6 +14,9 @@ llvm::ArrayRef<PassInfo> registeredPasses() {
       {ShapeInference::Name, ShapeInference::Description},
       {MacCount::Name, MacCount::Description},
       {Weights::Name, Weights::Description},
+      {ActivationMemory::Name, ActivationMemory::Description},
+      {Traffic::Name, Traffic::Description},
+      {Roofline::Name, Roofline::Description},
   };
   return Table;
 }
