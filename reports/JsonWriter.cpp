@@ -21,6 +21,94 @@ void optionalStr(llvm::json::OStream &J, llvm::StringRef Key, const std::string 
   else
     J.attribute(Key, V);
 }
+
+// Traffic, memory and roofline (docs/traffic-model.md): present only when a
+// traffic option was given.
+void optionalReal(llvm::json::OStream &J, llvm::StringRef Key, std::optional<double> V) {
+  if (V)
+    J.attribute(Key, *V);
+  else
+    J.attribute(Key, nullptr);
+}
+
+void writeTrafficTotals(llvm::json::OStream &J, const Report &R) {
+  const TrafficInfo &T = *R.Traffic;
+  J.attribute("weight_bytes_at_traffic_dtype", T.WeightBytes);
+  J.attribute("weight_resident_bytes", T.ResidentWeightBytes);
+  J.attribute("weight_traffic_bytes_per_batch", T.WeightTrafficPerBatch);
+  optionalReal(J, "weight_traffic_bytes_per_inference", T.WeightTrafficPerInference);
+  optionalInt(J, "peak_activation_bytes", T.PeakActivationBytes);
+  J.attribute("activation_sram_bytes", T.ActivationSramBytes);
+  optionalInt(J, "offchip_activation_bytes_per_batch", T.OffchipActBytes);
+  optionalInt(J, "offchip_bytes_per_batch", T.OffchipBytes);
+  optionalInt(J, "macs_per_batch", T.Macs);
+  optionalReal(J, "arithmetic_intensity", T.Intensity);
+}
+
+void writeLayerTraffic(llvm::json::OStream &J, const LayerRow &L) {
+  const LayerTraffic &X = *L.Traffic;
+  J.attributeObject("traffic", [&] {
+    J.attribute("weight_bytes", X.WeightBytes);
+    J.attribute("weight_resident", X.Resident);
+    J.attribute("weight_traffic_bytes_per_batch", X.StreamedWeightBytes);
+    optionalInt(J, "activation_in_bytes", X.InBytes);
+    optionalInt(J, "activation_out_bytes", X.OutBytes);
+    optionalInt(J, "offchip_activation_bytes", X.OffchipActBytes);
+    optionalInt(J, "offchip_bytes", X.OffchipBytes);
+    optionalInt(J, "macs_per_batch", X.Macs);
+    optionalReal(J, "arithmetic_intensity", X.Intensity);
+    if (L.Roof) {
+      optionalReal(J, "compute_seconds", L.Roof->ComputeSeconds);
+      optionalReal(J, "memory_seconds", L.Roof->MemorySeconds);
+      optionalReal(J, "latency_seconds", L.Roof->Seconds);
+      if (L.Roof->Seconds)
+        J.attribute("bound", L.Roof->MemoryBound ? "memory" : "compute");
+      else
+        J.attribute("bound", nullptr);
+    }
+  });
+}
+
+void writeRooflineAndConditions(llvm::json::OStream &J, const Report &R) {
+  if (R.Roof && R.Roof->Available) {
+    const RooflineInfo &F = *R.Roof;
+    J.attributeObject("roofline", [&] {
+      J.attribute("hardware", F.Profile);
+      J.attribute("precision", F.Precision);
+      J.attribute("operating_point", F.Point.Name);
+      J.attribute("frequency_mhz", F.Point.FrequencyMHz);
+      J.attribute("voltage", F.Point.Voltage);
+      J.attribute("mac_units", F.MacUnits);
+      J.attribute("dram_bytes_per_second", F.BandwidthBytesPerSecond);
+      J.attribute("utilization", F.Utilization);
+      optionalReal(J, "compute_seconds", F.ComputeSeconds);
+      optionalReal(J, "memory_seconds", F.MemorySeconds);
+      if (F.LatencySeconds)
+        J.attribute("bound", F.MemoryBound ? "memory" : "compute");
+      else
+        J.attribute("bound", nullptr);
+      optionalReal(J, "latency_seconds", F.LatencySeconds);
+      optionalReal(J, "inferences_per_second", F.InferencesPerSecond);
+      optionalReal(J, "latency_seconds_at_utilization", F.LatencySecondsAtUtilization);
+      optionalReal(J, "inferences_per_second_at_utilization", F.InferencesPerSecondAtUtilization);
+      optionalReal(J, "latency_seconds_no_overlap", F.LatencySecondsNoOverlap);
+    });
+  }
+  const Conditions &C = *R.Cond;
+  J.attributeObject("conditions", [&] {
+    J.attribute("model", C.Model);
+    J.attribute("input_shape", C.InputShape);
+    optionalInt(J, "batch", C.Batch);
+    J.attribute("weight_dtype", C.WeightDType);
+    J.attribute("activation_dtype", C.ActDType);
+    J.attribute("sram_bytes", C.SramBytes);
+    optionalStr(J, "hardware", C.Hardware);
+    optionalStr(J, "precision", C.Precision);
+    optionalStr(J, "operating_point", C.OperatingPoint);
+    J.attribute("utilization", C.Utilization);
+    J.attribute("convention", C.Convention);
+  });
+}
 } // namespace
 
 void writeJson(const Report &R, llvm::raw_ostream &OS) {
@@ -45,6 +133,8 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
       optionalStr(J, "macs_expr", R.TotalMacsExpr);
       J.attribute("params", R.TotalParams);
       J.attribute("weight_bytes", R.TotalWeightBytes);
+      if (R.Traffic)
+        writeTrafficTotals(J, R);
     });
     J.attributeArray("layers", [&] {
       for (const LayerRow &L : R.Rows) {
@@ -60,6 +150,8 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
             J.attribute("shared_weights", true);
             J.attribute("shared_params", L.SharedParams);
           }
+          if (L.Traffic)
+            writeLayerTraffic(J, L);
           J.attributeArray("outputs", [&] {
             for (const OutputInfo &O : L.Outputs) {
               J.object([&] {
@@ -84,6 +176,8 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
         });
       }
     });
+    if (R.Traffic)
+      writeRooflineAndConditions(J, R);
     J.attributeArray("diagnostics", [&] {
       for (const Diagnostic &D : R.Diags)
         J.object([&] {

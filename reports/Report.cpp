@@ -115,6 +115,8 @@ Report buildReport(AnalysisManager &AM) {
     R.Diags.push_back(D);
   for (const auto *Ds : {&SI.Diags, &MC.Diags, &WI.Diags})
     R.Diags.insert(R.Diags.end(), Ds->begin(), Ds->end());
+  if (AM.options().wantsTraffic())
+    addTrafficToReport(AM, R);
   return R;
 }
 
@@ -136,13 +138,16 @@ const FormatInfo *findFormat(llvm::StringRef Name) {
 } // namespace opaudit
 
 #include "analyzer/Loader.h"
+#include "passes/ActivationMemory.h"
 
 namespace opaudit {
 llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts) {
   auto M = loadModel(Path);
   if (!M)
     return M.takeError();
-  AnalysisManager AM(**M, Opts);
+  AnalysisOptions O = Opts;
+  bindBatch(**M, O); // --batch binds an unbound symbolic batch dim.
+  AnalysisManager AM(**M, std::move(O));
   return buildReport(AM);
 }
 } // namespace opaudit

@@ -7,6 +7,7 @@
 
 #include "analyzer/PassManager.h"
 #include "passes/MacCount.h"
+#include "passes/Roofline.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,6 +36,24 @@ struct LayerRow {
   int64_t SharedParams = 0;
   bool Shared = false;
   bool Inferred = true; ///< false: shapes partially or not inferred.
+
+  // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
+  std::optional<LayerTraffic> Traffic;
+  std::optional<LayerRoofline> Roof; ///< Also needs --hw.
+};
+
+/// Every condition a traffic or roofline figure depends on, stated in the report.
+struct Conditions {
+  std::string Model;
+  std::string InputShape; ///< "input:1x3x224x224" per graph input, comma-separated.
+  std::optional<int64_t> Batch;
+  std::string WeightDType, ActDType; ///< "stored" or a dtype name.
+  int64_t SramBytes = 0;
+  std::string Hardware;       ///< Profile file; empty without --hw.
+  std::string Precision;      ///< Empty without --hw.
+  std::string OperatingPoint; ///< "name (F MHz, V V, process, T C)"; empty without --hw.
+  double Utilization = 1.0;
+  std::string Convention;
 };
 
 struct Report {
@@ -50,6 +69,12 @@ struct Report {
   int64_t TotalParams = 0;
   int64_t TotalWeightBytes = 0;
   std::vector<Diagnostic> Diags;
+
+  // Traffic, memory and roofline: set only when a traffic option was given
+  // (Traffic->Nodes and Roof->Nodes are left empty: the rows carry them).
+  std::optional<TrafficInfo> Traffic;
+  std::optional<RooflineInfo> Roof; ///< Also needs --hw.
+  std::optional<Conditions> Cond;
 };
 
 /// Runs the analyses the report needs and builds it.
@@ -71,6 +96,12 @@ const FormatInfo *findFormat(llvm::StringRef Name);
 
 void writeTable(const Report &R, llvm::raw_ostream &OS);
 void writeJson(const Report &R, llvm::raw_ostream &OS);
+/// The traffic, memory and roofline section the table writer appends (reports/TrafficTable.cpp).
+void writeTrafficSection(const Report &R, llvm::raw_ostream &OS);
+/// Fills the traffic, roofline and conditions parts of R (reports/TrafficReport.cpp).
+void addTrafficToReport(AnalysisManager &AM, Report &R);
+/// 0.0123 -> "12.3 ms": three significant digits in s, ms, us or ns.
+std::string secondsText(double Seconds);
 
 /// 1234567 -> "1,234,567".
 std::string groupDigits(int64_t V);

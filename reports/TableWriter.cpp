@@ -128,6 +128,8 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
      << groupDigits(R.TotalWeightBytes) << " bytes at stored dtypes)\n";
   OS << "convention:  MACs = multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul, Einsum\n"
         "             and recurrent cells, 1 per MAC; other layers show '-'\n";
+  if (R.Traffic)
+    writeTrafficSection(R, OS);
 }
 
 } // namespace opaudit

@@ -1,6 +1,7 @@
 // `opaudit analyze`: options -> AnalysisOptions, one call into the library,
 // then the chosen writer. Diagnostics go to stderr, the report to stdout or -o.
 #include "analyzer/cli/Commands.h"
+#include "analyzer/cli/TrafficOptions.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -19,6 +20,9 @@ struct AnalyzeArgs {
   std::vector<std::string> InputValues;
   bool Quiet = false;
   unsigned MaxDiags = 20;
+  // Traffic, memory and roofline (docs/traffic-model.md).
+  std::optional<int64_t> Batch;
+  TrafficArgs Traffic;
 };
 
 /// Parses the repeatable --dim/--input/--input-value options.
@@ -63,6 +67,11 @@ llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
       return makeError(ErrorCategory::Usage, "--input-value expects NAME=v1,v2,..., got '" + I + "'");
     O.InputValues[K] = std::move(Vals);
   }
+  if (A.Batch && *A.Batch < 1)
+    return makeError(ErrorCategory::Usage, "--batch expects a count >= 1");
+  O.Batch = A.Batch;
+  if (llvm::Error E = applyTrafficArgs(A.Traffic, O))
+    return std::move(E);
   return O;
 }
 
@@ -126,6 +135,9 @@ RunFn setupAnalyze(CLI::App &Sub) {
   Sub.add_option("--input", A->Inputs, "override an input's shape: NAME:1x3x224x224 (repeatable)");
   Sub.add_option("--input-value", A->InputValues,
                  "give the values of a shape-carrying input: NAME=v1,v2,... (repeatable)");
+  Sub.add_option("--batch", A->Batch,
+                 "inferences per batch: binds a symbolic batch dim, or scales a fixed-batch model");
+  addTrafficOptions(Sub, A->Traffic);
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
       ->capture_default_str();

@@ -1,0 +1,75 @@
+// Copies the traffic and roofline analyses into the presentation model and
+// states the conditions they hold under, so that every writer prints the
+// same figures and no figure appears without its batch, dtype, SRAM,
+// precision and operating point.
+#include "passes/Roofline.h"
+#include "reports/Report.h"
+
+#include "llvm/Support/Format.h"
+
+namespace opaudit {
+
+namespace {
+std::string inputShapes(AnalysisManager &AM) {
+  const Graph &G = AM.model().Main;
+  const ShapeInfo &SI = AM.get<ShapeInference>();
+  std::string Out;
+  for (ValueId V : G.Inputs) {
+    if (G.value(V).Initializer >= 0)
+      continue;
+    const TensorType &T = SI.Types[static_cast<size_t>(V)];
+    std::string Dims;
+    if (!T.Dims)
+      Dims = "?";
+    for (size_t I = 0; T.Dims && I < T.Dims->size(); ++I)
+      Dims += (I ? "x" : "") + dimText((*T.Dims)[I]);
+    Out += (Out.empty() ? "" : ", ") + G.value(V).Name + ":" + (T.Dims && T.Dims->empty() ? "scalar" : Dims);
+  }
+  return Out;
+}
+} // namespace
+
+void addTrafficToReport(AnalysisManager &AM, Report &R) {
+  const ShapeInfo &SI = AM.get<ShapeInference>();
+  const TrafficInfo &T = AM.get<Traffic>();
+  const RooflineInfo &RL = AM.get<Roofline>();
+  const AnalysisOptions &O = AM.options();
+  for (size_t I = 0; I < R.Rows.size() && I < SI.Order.size(); ++I) {
+    size_t Id = static_cast<size_t>(SI.Order[I]);
+    R.Rows[I].Traffic = T.Nodes[Id];
+    if (RL.Available)
+      R.Rows[I].Roof = RL.Nodes[Id];
+  }
+  R.Traffic = T;
+  R.Traffic->Nodes.clear();
+  R.Diags.insert(R.Diags.end(), T.Diags.begin(), T.Diags.end());
+  if (O.Hardware) {
+    R.Roof = RL;
+    R.Roof->Nodes.clear();
+    R.Diags.insert(R.Diags.end(), RL.Diags.begin(), RL.Diags.end());
+  }
+  Conditions C;
+  C.Model = AM.model().Path;
+  C.InputShape = inputShapes(AM);
+  C.Batch = T.Batch;
+  C.WeightDType = T.WeightDType;
+  C.ActDType = T.ActDType;
+  C.SramBytes = T.SramBytes;
+  C.Utilization = O.Utilization;
+  if (RL.Available) {
+    C.Hardware = O.HardwarePath;
+    C.Precision = RL.Precision;
+    const OperatingPoint &P = RL.Point;
+    llvm::raw_string_ostream OS(C.OperatingPoint);
+    OS << P.Name << " (" << llvm::format("%g", P.FrequencyMHz) << " MHz, "
+       << llvm::format("%g", P.Voltage) << " V, " << P.Process << ", "
+       << llvm::format("%g", P.TemperatureC) << " C)";
+  }
+  C.Convention = "1 MAC per multiply-accumulate; the whole batch runs layer by layer in the "
+                 "schedule order; weights resident in SRAM are loaded once, the rest stream once "
+                 "per batch; activations that do not fit spill to DRAM; latency is per batch, "
+                 "max(compute, memory) (docs/traffic-model.md)";
+  R.Cond = std::move(C);
+}
+
+} // namespace opaudit

@@ -1,0 +1,158 @@
+// The traffic, memory and roofline section of the console table: a second
+// per-layer table (so that the default table keeps its columns) followed by
+// the totals and every condition the figures hold under.
+#include "reports/Report.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+namespace opaudit {
+
+namespace {
+std::string cell(llvm::StringRef S, size_t Max) {
+  std::string R;
+  for (char C : S)
+    R += (static_cast<unsigned char>(C) < 0x20 || C == 0x7f) ? '?' : C;
+  if (R.size() > Max)
+    R = "..." + R.substr(R.size() - (Max - 3));
+  return R;
+}
+
+std::string bytes(std::optional<int64_t> V) { return V ? groupDigits(*V) : "?"; }
+
+/// 1595654.5 -> "1,595,654.5": grouped integer part, one decimal when not integral.
+std::string perInference(double V) {
+  double Int = std::floor(V);
+  std::string S = groupDigits(static_cast<int64_t>(Int));
+  if (V != Int)
+    S += llvm::formatv("{0:f1}", V - Int).str().substr(1);
+  return S;
+}
+
+/// Shortest of %g: "0.5", "1000", "1e+09".
+std::string num(double V) {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  OS << llvm::format("%g", V);
+  return OS.str();
+}
+
+std::string ratio(std::optional<double> V) {
+  return V ? llvm::formatv("{0:f2}", *V).str() : "-";
+}
+} // namespace
+
+/// "12.3 ms", "4.56 us": three significant digits in a fitting unit.
+std::string secondsText(double S) {
+  static const std::pair<double, const char *> Units[] = {
+      {1, "s"}, {1e-3, "ms"}, {1e-6, "us"}, {1e-9, "ns"}};
+  for (auto [Scale, Name] : Units)
+    if (S >= Scale || Scale == 1e-9)
+    {
+      std::string Out;
+      llvm::raw_string_ostream OS(Out);
+      OS << llvm::format("%.3g ", S / Scale) << Name;
+      return OS.str();
+    }
+  return "0 s";
+}
+
+void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
+  const TrafficInfo &T = *R.Traffic;
+  const Conditions &C = *R.Cond;
+  bool Roof = R.Roof && R.Roof->Available;
+  OS << "\ntraffic per batch of " << (T.Batch ? std::to_string(*T.Batch) : std::string("?"))
+     << " (weights at " << T.WeightDType << " dtype, activations at " << T.ActDType
+     << " dtype, SRAM " << groupDigits(T.SramBytes) << " bytes)\n\n";
+  std::vector<std::string> Head = {"layer", "weight bytes", "resident", "act in", "act out",
+                                   "off-chip bytes", "MACs/byte"};
+  if (Roof) {
+    Head.push_back("bound");
+    Head.push_back("time");
+  }
+  std::vector<std::vector<std::string>> Cells{Head};
+  for (const LayerRow &L : R.Rows) {
+    const LayerTraffic &X = *L.Traffic;
+    std::vector<std::string> Row = {cell(L.Name, 48), groupDigits(X.WeightBytes),
+                                    X.WeightBytes ? (X.Resident ? "yes" : "no") : "",
+                                    bytes(X.InBytes), bytes(X.OutBytes), bytes(X.OffchipBytes),
+                                    ratio(X.Intensity)};
+    if (Roof) {
+      const LayerRoofline &Y = *L.Roof;
+      Row.push_back(!Y.Seconds ? "?" : Y.MemoryBound ? "memory" : "compute");
+      Row.push_back(Y.Seconds ? secondsText(*Y.Seconds) : "?");
+    }
+    Cells.push_back(std::move(Row));
+  }
+  std::vector<std::string> Total = {"TOTAL", groupDigits(T.WeightBytes),
+                                    groupDigits(T.ResidentWeightBytes), "", "",
+                                    bytes(T.OffchipBytes), ratio(T.Intensity)};
+  if (Roof) {
+    Total.push_back(!R.Roof->LatencySeconds ? "?" : R.Roof->MemoryBound ? "memory" : "compute");
+    Total.push_back(R.Roof->LatencySeconds ? secondsText(*R.Roof->LatencySeconds) : "?");
+  }
+  Cells.push_back(std::move(Total));
+  std::vector<size_t> W(Head.size(), 0);
+  for (const auto &Row : Cells)
+    for (size_t I = 0; I < Row.size(); ++I)
+      W[I] = std::max(W[I], Row[I].size());
+  size_t Width = 0;
+  for (size_t X : W)
+    Width += X + 2;
+  for (size_t I = 0; I < Cells.size(); ++I) {
+    if (I == 1 || I + 1 == Cells.size())
+      OS << std::string(Width - 2, '-') << "\n";
+    for (size_t J = 0; J < Cells[I].size(); ++J) {
+      const std::string &S = Cells[I][J];
+      if (J)
+        OS << "  ";
+      if (J == 0)
+        OS << S, OS.indent(W[J] - S.size());
+      else
+        OS.indent(W[J] - S.size()) << S;
+    }
+    OS << "\n";
+  }
+  OS << "\n";
+  OS << "weights:          " << groupDigits(T.WeightBytes) << " bytes; "
+     << groupDigits(T.ResidentWeightBytes) << " resident in SRAM (one-time load), "
+     << groupDigits(T.WeightTrafficPerBatch) << " streamed per batch\n";
+  OS << "weight traffic:   " << groupDigits(T.WeightTrafficPerBatch) << " bytes per batch, "
+     << (T.WeightTrafficPerInference ? perInference(*T.WeightTrafficPerInference)
+                                     : std::string("?"))
+     << " bytes per inference\n";
+  OS << "activations:      peak " << bytes(T.PeakActivationBytes) << " bytes live; "
+     << groupDigits(T.ActivationSramBytes) << " bytes of SRAM left for them; "
+     << bytes(T.OffchipActBytes) << " bytes off-chip per batch\n";
+  OS << "off-chip:         " << bytes(T.OffchipBytes) << " bytes per batch; "
+     << (T.Intensity ? llvm::formatv("{0:f2}", *T.Intensity).str() : std::string("?"))
+     << " MACs per off-chip byte\n";
+  if (Roof) {
+    const RooflineInfo &F = *R.Roof;
+    auto Sec = [](std::optional<double> V) { return V ? secondsText(*V) : std::string("?"); };
+    auto Ips = [](std::optional<double> V) {
+      return V ? llvm::formatv("{0:f2}", *V).str() : std::string("?");
+    };
+    OS << "compute time:     " << Sec(F.ComputeSeconds) << " per batch at "
+       << groupDigits(F.MacUnits) << " MACs/cycle\n";
+    OS << "memory time:      " << Sec(F.MemorySeconds) << " per batch at "
+       << num(F.BandwidthBytesPerSecond / 1e9) << " GB/s\n";
+    OS << "bound:            " << (!F.LatencySeconds ? "?" : F.MemoryBound ? "memory" : "compute")
+       << "\n";
+    OS << "latency:          " << Sec(F.LatencySeconds) << " per batch (100% MAC utilization), "
+       << Sec(F.LatencySecondsAtUtilization) << " at utilization " << num(F.Utilization) << "; "
+       << Sec(F.LatencySecondsNoOverlap) << " if layers do not overlap\n";
+    OS << "inferences/s:     <= " << Ips(F.InferencesPerSecond) << " at 100% MAC utilization, <= "
+       << Ips(F.InferencesPerSecondAtUtilization) << " at utilization " << num(F.Utilization) << "\n";
+  }
+  OS << "conditions:       model " << cell(C.Model, 200) << "; input " << cell(C.InputShape, 200)
+     << "; batch " << (C.Batch ? std::to_string(*C.Batch) : std::string("?"));
+  if (Roof)
+    OS << "; hardware " << cell(C.Hardware, 200) << "; precision " << C.Precision
+       << "; operating point " << cell(C.OperatingPoint, 200);
+  OS << "\nconvention:       " << C.Convention << "\n";
+}
+
+} // namespace opaudit
