@@ -9,6 +9,8 @@ llvm::ArrayRef<CommandInfo> commands() {
   static const CommandInfo Table[] = {
       {"analyze", "per-layer MACs, parameters and weight bytes of a model", setupAnalyze},
       {"ops", "list the operators opaudit has rules for", setupOps},
+      {"sweep", "roofline throughput, latency and weight traffic against batch size (table + SVG)",
+       setupSweep},
   };
   return Table;
 }
