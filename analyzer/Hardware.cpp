@@ -82,11 +82,30 @@ const OperatingPoint *HardwareProfile::operatingPoint(llvm::StringRef N) const {
 }
 
 namespace {
+/// The key whose value starts before column Col of Line ("fp32" in "{fp32: ten}"), or "".
+std::string keyBefore(llvm::StringRef Line, size_t Col) {
+  llvm::StringRef Head = Line.take_front(Col).rtrim();
+  size_t Colon = Head.rfind(':');
+  if (Colon == llvm::StringRef::npos)
+    return "";
+  llvm::StringRef Key = Head.take_front(Colon).rtrim();
+  size_t Start = Key.find_last_of(" \t{,-");
+  return Key.drop_front(Start == llvm::StringRef::npos ? 0 : Start + 1).str();
+}
+
 void diagHandler(const llvm::SMDiagnostic &D, void *Ctx) {
   auto *Out = static_cast<std::string *>(Ctx);
-  if (Out->empty())
-    *Out = std::to_string(D.getLineNo()) + ":" + std::to_string(D.getColumnNo() + 1) + ": " +
-           D.getMessage().str();
+  if (!Out->empty())
+    return;
+  *Out = std::to_string(D.getLineNo()) + ":" + std::to_string(D.getColumnNo() + 1) + ": ";
+  // Value errors ("invalid number") do not name their key; the source line does.
+  llvm::StringRef Msg = D.getMessage();
+  if (!Msg.contains("key '") && D.getColumnNo() >= 0) {
+    std::string Key = keyBefore(D.getLineContents(), static_cast<size_t>(D.getColumnNo()));
+    if (!Key.empty())
+      *Out += Key + ": ";
+  }
+  *Out += Msg.str();
 }
 
 llvm::Error fieldError(llvm::StringRef File, const llvm::Twine &Field, const llvm::Twine &Msg) {
