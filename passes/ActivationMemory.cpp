@@ -52,8 +52,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
       First = V;
       break;
     }
-  if (First == kNoValue ||
-      (SI.Types[static_cast<size_t>(First)].hasRank() && SI.Types[static_cast<size_t>(First)].rank() == 0)) {
+  if (First == kNoValue || (SI.Types[static_cast<size_t>(First)].hasRank() &&
+                            SI.Types[static_cast<size_t>(First)].rank() == 0)) {
     R.RunBatch = 1; // No batched input: one run is one inference.
   } else if (SI.Types[static_cast<size_t>(First)].hasRank()) {
     const TensorType &T = SI.Types[static_cast<size_t>(First)];
@@ -68,8 +68,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
       R.Diags.push_back({Severity::Error, "",
                          "--batch " + std::to_string(*R.Batch) +
                              " is not a multiple of the batch the graph is exported at (" +
-                             std::to_string(*R.RunBatch) + " in input '" +
-                             G.value(First).Name + "'); traffic is unknown"});
+                             std::to_string(*R.RunBatch) + " in input '" + G.value(First).Name +
+                             "'); traffic is unknown"});
   } else if (O.Batch) {
     R.Diags.push_back({Severity::Warning, "",
                        "the batch of input '" + G.value(First).Name +
@@ -88,7 +88,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
     const Value &Val = G.value(V);
     if (Val.Initializer >= 0 || Val.FromOuterScope || G.storedTensor(V) || SI.value(V))
       continue;
-    bool Produced = Val.Producer != kNoNode && StepOf[static_cast<size_t>(Val.Producer)] != SIZE_MAX;
+    bool Produced =
+        Val.Producer != kNoNode && StepOf[static_cast<size_t>(Val.Producer)] != SIZE_MAX;
     if (!Produced && !Val.IsGraphInput)
       continue;
     ActivationValue A;
@@ -118,9 +119,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
     }
     R.Values.push_back(std::move(A));
   }
-  llvm::stable_sort(R.Values, [](const ActivationValue &A, const ActivationValue &B) {
-    return A.Def < B.Def;
-  });
+  llvm::stable_sort(
+      R.Values, [](const ActivationValue &A, const ActivationValue &B) { return A.Def < B.Def; });
 
   if (!AllKnown) {
     R.Diags.push_back({Severity::Note, "",

@@ -19,7 +19,8 @@ void bindBatch(const Model &M, AnalysisOptions &O);
 /// to constants (shape arithmetic) are not activations.
 struct ActivationValue {
   ValueId Value = kNoValue;
-  std::optional<int64_t> Bytes; ///< At the activation dtype, for the whole batch; nullopt if unknown.
+  std::optional<int64_t>
+      Bytes;          ///< At the activation dtype, for the whole batch; nullopt if unknown.
   size_t Def = 0;     ///< Schedule step that produces it (0 for graph inputs).
   size_t LastUse = 0; ///< Last step that reads it (the final step for graph outputs).
   bool GraphInput = false;

@@ -25,15 +25,15 @@ struct RooflineInfo {
   int64_t MacUnits = 0;
   double BandwidthBytesPerSecond = 0;
   double Utilization = 1.0;
-  std::vector<LayerRoofline> Nodes; ///< Indexed by NodeId.
+  std::vector<LayerRoofline> Nodes;     ///< Indexed by NodeId.
   std::optional<double> ComputeSeconds; ///< Per batch, sum of rows.
   std::optional<double> MemorySeconds;  ///< Per batch, sum of rows.
   /// Per batch: max(ComputeSeconds, MemorySeconds); transfers overlap compute across layers.
   std::optional<double> LatencySeconds;
   /// Per batch: the sum of the rows' max, when layers cannot overlap with each other.
   std::optional<double> LatencySecondsNoOverlap;
-  std::optional<double> InferencesPerSecond; ///< Batch / LatencySeconds.
-  std::optional<double> LatencySecondsAtUtilization;      ///< Compute time divided by U.
+  std::optional<double> InferencesPerSecond;         ///< Batch / LatencySeconds.
+  std::optional<double> LatencySecondsAtUtilization; ///< Compute time divided by U.
   std::optional<double> InferencesPerSecondAtUtilization;
   bool MemoryBound = false; ///< MemorySeconds > ComputeSeconds.
   std::vector<Diagnostic> Diags;

@@ -46,8 +46,9 @@ TrafficInfo Traffic::run(AnalysisManager &AM) {
       if (!Seen.insert(T).second)
         continue;
       auto N = T->numElements();
-      std::optional<int64_t> B =
-          !N ? std::nullopt : O.WeightDType ? scaledBytes(*N, dtypeBits(*O.WeightDType), 1) : T->numBytes();
+      std::optional<int64_t> B = !N              ? std::nullopt
+                                 : O.WeightDType ? scaledBytes(*N, dtypeBits(*O.WeightDType), 1)
+                                                 : T->numBytes();
       if (!B || __builtin_add_overflow(L.WeightBytes, *B, &L.WeightBytes))
         R.Diags.push_back({Severity::Error, G.node(Id).label(G), "weight bytes overflow"});
     }

@@ -12,11 +12,11 @@
 namespace opaudit {
 
 struct LayerTraffic {
-  int64_t WeightBytes = 0;          ///< Bytes of the weights this layer owns, at the traffic dtype.
-  bool Resident = false;            ///< Its weights stay in SRAM (WeightBytes > 0 only).
-  int64_t StreamedWeightBytes = 0;  ///< WeightBytes fetched every batch (0 when resident).
-  std::optional<int64_t> InBytes;   ///< Activations it reads, whole batch, on- or off-chip.
-  std::optional<int64_t> OutBytes;  ///< Activations it writes, whole batch.
+  int64_t WeightBytes = 0;         ///< Bytes of the weights this layer owns, at the traffic dtype.
+  bool Resident = false;           ///< Its weights stay in SRAM (WeightBytes > 0 only).
+  int64_t StreamedWeightBytes = 0; ///< WeightBytes fetched every batch (0 when resident).
+  std::optional<int64_t> InBytes;  ///< Activations it reads, whole batch, on- or off-chip.
+  std::optional<int64_t> OutBytes; ///< Activations it writes, whole batch.
   std::optional<int64_t> OffchipActBytes; ///< Activation bytes it moves to or from DRAM.
   std::optional<int64_t> OffchipBytes;    ///< StreamedWeightBytes + OffchipActBytes, per batch.
   std::optional<int64_t> Macs;            ///< MACs for the whole batch.
@@ -26,17 +26,17 @@ struct LayerTraffic {
 };
 
 struct TrafficInfo {
-  std::vector<LayerTraffic> Nodes; ///< Indexed by NodeId.
-  std::optional<int64_t> Batch;    ///< Copied from ActivationInfo.
-  int64_t SramBytes = 0;           ///< The SRAM the model assumes.
-  std::string WeightDType;         ///< "stored" or the --weight-dtype name.
-  std::string ActDType;            ///< "stored" or the --act-dtype name.
-  int64_t WeightBytes = 0;         ///< All weights at the traffic dtype (sum of rows).
-  int64_t ResidentWeightBytes = 0; ///< One-time load into SRAM.
+  std::vector<LayerTraffic> Nodes;   ///< Indexed by NodeId.
+  std::optional<int64_t> Batch;      ///< Copied from ActivationInfo.
+  int64_t SramBytes = 0;             ///< The SRAM the model assumes.
+  std::string WeightDType;           ///< "stored" or the --weight-dtype name.
+  std::string ActDType;              ///< "stored" or the --act-dtype name.
+  int64_t WeightBytes = 0;           ///< All weights at the traffic dtype (sum of rows).
+  int64_t ResidentWeightBytes = 0;   ///< One-time load into SRAM.
   int64_t WeightTrafficPerBatch = 0; ///< Streamed weights (sum of rows).
   /// WeightTrafficPerBatch / Batch; nullopt when the batch is unknown.
   std::optional<double> WeightTrafficPerInference;
-  int64_t ActivationSramBytes = 0; ///< SRAM left for activations.
+  int64_t ActivationSramBytes = 0;        ///< SRAM left for activations.
   std::optional<int64_t> OffchipActBytes; ///< Per batch (sum of rows).
   std::optional<int64_t> OffchipBytes;    ///< Per batch, excluding the one-time load (sum of rows).
   std::optional<int64_t> Macs;            ///< Per batch.

@@ -27,10 +27,10 @@ struct SweepPoint {
 struct SweepResult {
   std::string Model;
   std::string InputShape;
-  std::string Hardware;       ///< Profile name and file.
+  std::string Hardware; ///< Profile name and file.
   std::string Precision;
   std::string OperatingPoint;
-  std::string Dtypes;         ///< "weights stored, activations stored, SRAM N bytes".
+  std::string Dtypes; ///< "weights stored, activations stored, SRAM N bytes".
   double Utilization = 1.0;
   std::vector<SweepPoint> Points;
 };

@@ -2,8 +2,8 @@
 // batch axis (log2 when the batches span a factor of 4 or more), each with a
 // linear y axis from 0 and "nice" 1-2-5 ticks. No plotting library: the
 // output is a few dozen SVG elements, easy to check with any XML parser.
-#include "reports/Sweep.h"
 #include "reports/Report.h"
+#include "reports/Sweep.h"
 
 #include "llvm/Support/Format.h"
 
@@ -26,11 +26,21 @@ std::string xml(llvm::StringRef S) {
   std::string R;
   for (char C : S) {
     switch (C) {
-    case '&': R += "&amp;"; break;
-    case '<': R += "&lt;"; break;
-    case '>': R += "&gt;"; break;
-    case '"': R += "&quot;"; break;
-    case '\'': R += "&apos;"; break;
+    case '&':
+      R += "&amp;";
+      break;
+    case '<':
+      R += "&lt;";
+      break;
+    case '>':
+      R += "&gt;";
+      break;
+    case '"':
+      R += "&quot;";
+      break;
+    case '\'':
+      R += "&apos;";
+      break;
     default:
       // XML 1.0 forbids most control characters even when escaped.
       R += (static_cast<unsigned char>(C) < 0x20 && C != '\t' && C != '\n') ? '?' : C;
@@ -51,9 +61,9 @@ double niceStep(double Max) {
 } // namespace
 
 void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
-  OS << "model:      " << S.Model << "\ninput:      " << S.InputShape << "\nhardware:   "
-     << S.Hardware << "\nprecision:  " << S.Precision << "\noperating:  " << S.OperatingPoint
-     << "\ntraffic:    " << S.Dtypes << "\n\n";
+  OS << "model:      " << S.Model << "\ninput:      " << S.InputShape
+     << "\nhardware:   " << S.Hardware << "\nprecision:  " << S.Precision
+     << "\noperating:  " << S.OperatingPoint << "\ntraffic:    " << S.Dtypes << "\n\n";
   std::vector<std::vector<std::string>> Cells = {
       {"batch", "bound", "latency/batch", "inferences/s", "at U=" + g(S.Utilization),
        "weight bytes/batch", "weight bytes/inference", "off-chip bytes/batch", "peak act bytes"}};
@@ -110,8 +120,8 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
      << "<text x=\"" << g(Left) << "\" y=\"24\" font-size=\"15\">" << xml(S.Model) << " on "
      << xml(S.Hardware) << "</text>\n"
      << "<text x=\"" << g(Left) << "\" y=\"44\" fill=\"#555\">input " << xml(S.InputShape)
-     << "; precision " << xml(S.Precision) << "; operating point " << xml(S.OperatingPoint)
-     << "; " << xml(S.Dtypes) << "</text>\n";
+     << "; precision " << xml(S.Precision) << "; operating point " << xml(S.OperatingPoint) << "; "
+     << xml(S.Dtypes) << "</text>\n";
   struct Series {
     const char *Title, *Colour;
     std::function<std::optional<double>(const SweepPoint &)> Get;
@@ -138,10 +148,10 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     OS << "<rect x=\"" << g(Left) << "\" y=\"" << g(Y0 + 20) << "\" width=\"" << g(PlotW)
        << "\" height=\"" << g(PlotH) << "\" fill=\"none\" stroke=\"#999\"/>\n";
     for (double T = 0; T <= YMax * (1 + 1e-9); T += Step) {
-      OS << "<line x1=\"" << g(Left - 4) << "\" y1=\"" << g(Y(T), 6) << "\" x2=\"" << g(Left + PlotW)
-         << "\" y2=\"" << g(Y(T), 6) << "\" stroke=\"#eee\"/>\n";
-      OS << "<text x=\"" << g(Left - 8) << "\" y=\"" << g(Y(T) + 4, 6)
-         << "\" text-anchor=\"end\">" << g(T) << "</text>\n";
+      OS << "<line x1=\"" << g(Left - 4) << "\" y1=\"" << g(Y(T), 6) << "\" x2=\""
+         << g(Left + PlotW) << "\" y2=\"" << g(Y(T), 6) << "\" stroke=\"#eee\"/>\n";
+      OS << "<text x=\"" << g(Left - 8) << "\" y=\"" << g(Y(T) + 4, 6) << "\" text-anchor=\"end\">"
+         << g(T) << "</text>\n";
     }
     for (const SweepPoint &P : S.Points)
       OS << "<text x=\"" << g(X(P.Batch), 6) << "\" y=\"" << g(Y0 + 20 + PlotH + 16, 6)

@@ -39,9 +39,7 @@ std::string num(double V) {
   return OS.str();
 }
 
-std::string ratio(std::optional<double> V) {
-  return V ? llvm::formatv("{0:f2}", *V).str() : "-";
-}
+std::string ratio(std::optional<double> V) { return V ? llvm::formatv("{0:f2}", *V).str() : "-"; }
 } // namespace
 
 /// "12.3 ms", "4.56 us": three significant digits in a fitting unit.
@@ -49,8 +47,7 @@ std::string secondsText(double S) {
   static const std::pair<double, const char *> Units[] = {
       {1, "s"}, {1e-3, "ms"}, {1e-6, "us"}, {1e-9, "ns"}};
   for (auto [Scale, Name] : Units)
-    if (S >= Scale || Scale == 1e-9)
-    {
+    if (S >= Scale || Scale == 1e-9) {
       std::string Out;
       llvm::raw_string_ostream OS(Out);
       OS << llvm::format("%.3g ", S / Scale) << Name;
@@ -66,8 +63,8 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
   OS << "\ntraffic per batch of " << (T.Batch ? std::to_string(*T.Batch) : std::string("?"))
      << " (weights at " << T.WeightDType << " dtype, activations at " << T.ActDType
      << " dtype, SRAM " << groupDigits(T.SramBytes) << " bytes)\n\n";
-  std::vector<std::string> Head = {"layer", "weight bytes", "resident", "act in", "act out",
-                                   "off-chip bytes", "MACs/byte"};
+  std::vector<std::string> Head = {"layer",   "weight bytes",   "resident", "act in",
+                                   "act out", "off-chip bytes", "MACs/byte"};
   if (Roof) {
     Head.push_back("bound");
     Head.push_back("time");
@@ -75,9 +72,12 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
   std::vector<std::vector<std::string>> Cells{Head};
   for (const LayerRow &L : R.Rows) {
     const LayerTraffic &X = *L.Traffic;
-    std::vector<std::string> Row = {cell(L.Name, 48), groupDigits(X.WeightBytes),
+    std::vector<std::string> Row = {cell(L.Name, 48),
+                                    groupDigits(X.WeightBytes),
                                     X.WeightBytes ? (X.Resident ? "yes" : "no") : "",
-                                    bytes(X.InBytes), bytes(X.OutBytes), bytes(X.OffchipBytes),
+                                    bytes(X.InBytes),
+                                    bytes(X.OutBytes),
+                                    bytes(X.OffchipBytes),
                                     ratio(X.Intensity)};
     if (Roof) {
       const LayerRoofline &Y = *L.Roof;
@@ -86,9 +86,13 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
     }
     Cells.push_back(std::move(Row));
   }
-  std::vector<std::string> Total = {"TOTAL", groupDigits(T.WeightBytes),
-                                    groupDigits(T.ResidentWeightBytes), "", "",
-                                    bytes(T.OffchipBytes), ratio(T.Intensity)};
+  std::vector<std::string> Total = {"TOTAL",
+                                    groupDigits(T.WeightBytes),
+                                    groupDigits(T.ResidentWeightBytes),
+                                    "",
+                                    "",
+                                    bytes(T.OffchipBytes),
+                                    ratio(T.Intensity)};
   if (Roof) {
     Total.push_back(!R.Roof->LatencySeconds ? "?" : R.Roof->MemoryBound ? "memory" : "compute");
     Total.push_back(R.Roof->LatencySeconds ? secondsText(*R.Roof->LatencySeconds) : "?");
@@ -139,13 +143,17 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
        << groupDigits(F.MacUnits) << " MACs/cycle\n";
     OS << "memory time:      " << Sec(F.MemorySeconds) << " per batch at "
        << num(F.BandwidthBytesPerSecond / 1e9) << " GB/s\n";
-    OS << "bound:            " << (!F.LatencySeconds ? "?" : F.MemoryBound ? "memory" : "compute")
+    OS << "bound:            "
+       << (!F.LatencySeconds ? "?"
+           : F.MemoryBound   ? "memory"
+                             : "compute")
        << "\n";
     OS << "latency:          " << Sec(F.LatencySeconds) << " per batch (100% MAC utilization), "
        << Sec(F.LatencySecondsAtUtilization) << " at utilization " << num(F.Utilization) << "; "
        << Sec(F.LatencySecondsNoOverlap) << " if layers do not overlap\n";
-    OS << "inferences/s:     <= " << Ips(F.InferencesPerSecond) << " at 100% MAC utilization, <= "
-       << Ips(F.InferencesPerSecondAtUtilization) << " at utilization " << num(F.Utilization) << "\n";
+    OS << "inferences/s:     <= " << Ips(F.InferencesPerSecond)
+       << " at 100% MAC utilization, <= " << Ips(F.InferencesPerSecondAtUtilization)
+       << " at utilization " << num(F.Utilization) << "\n";
   }
   OS << "conditions:       model " << cell(C.Model, 200) << "; input " << cell(C.InputShape, 200)
      << "; batch " << (C.Batch ? std::to_string(*C.Batch) : std::string("?"));

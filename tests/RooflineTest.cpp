@@ -54,7 +54,8 @@ std::string hwError(const std::string &Yaml) {
   return Msg;
 }
 
-const char *GoodOp = "  - {name: a, frequency_mhz: 100, voltage: 0.9, process: TT, temperature_c: 25}\n";
+const char *GoodOp =
+    "  - {name: a, frequency_mhz: 100, voltage: 0.9, process: TT, temperature_c: 25}\n";
 } // namespace
 
 TEST_CASE("Roofline: compute-bound profile gives mac_units * f / MACs") {
@@ -176,9 +177,10 @@ TEST_CASE("Roofline: the sample profiles parse and say they are illustrative") {
 }
 
 TEST_CASE("Roofline: CLI analyze --hw writes the JSON fields and states the conditions") {
-  auto R = runCli("analyze " + samplePath("resnet50.onnx") + " --hw " +
-                  hwPath("compute-bound.yaml") + " --operating-point slow --batch 8 --sram 0 "
-                  "--format json -q");
+  auto R =
+      runCli("analyze " + samplePath("resnet50.onnx") + " --hw " + hwPath("compute-bound.yaml") +
+             " --operating-point slow --batch 8 --sram 0 "
+             "--format json -q");
   REQUIRE(R.Exit == 0);
   auto J = llvm::json::parse(R.Out);
   REQUIRE_MESSAGE(J, llvm::toString(J.takeError()));
@@ -247,7 +249,8 @@ TEST_CASE("Roofline: sweep writes a table and an SVG that parses as XML") {
                   " --batch 1,2,4,64 --svg " + Svg);
   REQUIRE(R.Exit == 0);
   CHECK(R.Out.find("illustrative-memory-bound") != std::string::npos);
-  for (const char *Row : {"\n    1  memory", "\n    2  memory", "\n    4  memory", "\n   64  memory"})
+  for (const char *Row :
+       {"\n    1  memory", "\n    2  memory", "\n    4  memory", "\n   64  memory"})
     CHECK(R.Out.find(Row) != std::string::npos);
   CHECK(R.Out.find("1566254.5") != std::string::npos); // 100,240,288 streamed bytes / 64.
   std::string Check = "/usr/bin/python3 -c \"import sys, xml.etree.ElementTree as E; "
@@ -259,7 +262,7 @@ TEST_CASE("Roofline: sweep writes a table and an SVG that parses as XML") {
   auto NoHw = runCli("sweep " + samplePath("tiny_cnn.onnx") + " --batch 1,2");
   CHECK(NoHw.Exit == 2);
   CHECK(NoHw.Err.find("sweep needs --hw") != std::string::npos);
-  auto Bad = runCli("sweep " + samplePath("tiny_cnn.onnx") + " --hw " + hwPath("memory-bound.yaml") +
-                    " --batch 1,x");
+  auto Bad = runCli("sweep " + samplePath("tiny_cnn.onnx") + " --hw " +
+                    hwPath("memory-bound.yaml") + " --batch 1,x");
   CHECK(Bad.Exit == 2);
 }

@@ -203,7 +203,8 @@ TEST_CASE("Traffic: ResNet-50 --weight-dtype int8 quarters weight traffic") {
   }
 }
 
-TEST_CASE("Traffic: ResNet-50 with SRAM for every weight: 0 per inference, one-time load reported") {
+TEST_CASE(
+    "Traffic: ResNet-50 with SRAM for every weight: 0 per inference, one-time load reported") {
   AnalysisOptions O;
   O.Batch = 8;
   O.SramBytes = 102121888;

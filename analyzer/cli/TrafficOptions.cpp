@@ -7,7 +7,8 @@
 namespace opaudit::cli {
 
 void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
-  Sub.add_option("--hw", A.Hw, "hardware profile (YAML, see samples/hardware/) for roofline bounds");
+  Sub.add_option("--hw", A.Hw,
+                 "hardware profile (YAML, see samples/hardware/) for roofline bounds");
   Sub.add_option("--operating-point", A.OperatingPoint,
                  "operating point of the profile (default: its first)");
   Sub.add_option("--precision", A.Precision,
@@ -29,8 +30,8 @@ llvm::Expected<std::optional<DType>> trafficDType(llvm::StringRef Opt, llvm::Str
   bool Ok = T && (isFloatDType(*T) || *T == DType::Int8 || *T == DType::UInt8 ||
                   *T == DType::Int4 || *T == DType::UInt4);
   if (!Ok)
-    return makeError(ErrorCategory::Usage, Opt + " expects int8, int4, fp16, bf16 or fp32, got '" +
-                                               V + "'");
+    return makeError(ErrorCategory::Usage,
+                     Opt + " expects int8, int4, fp16, bf16 or fp32, got '" + V + "'");
   return T;
 }
 } // namespace
@@ -56,9 +57,10 @@ llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
     O.Utilization = *A.Utilization;
   }
   if (A.Hw.empty()) {
-    for (auto [Opt, V] : {std::pair<const char *, bool>{"--operating-point", !A.OperatingPoint.empty()},
-                          {"--precision", !A.Precision.empty()},
-                          {"--utilization", A.Utilization.has_value()}})
+    for (auto [Opt, V] :
+         {std::pair<const char *, bool>{"--operating-point", !A.OperatingPoint.empty()},
+          {"--precision", !A.Precision.empty()},
+          {"--utilization", A.Utilization.has_value()}})
       if (V)
         return makeError(ErrorCategory::Usage, llvm::Twine(Opt) + " needs --hw PROFILE");
     return llvm::Error::success();
