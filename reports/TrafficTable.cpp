@@ -81,7 +81,11 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
                                     ratio(X.Intensity)};
     if (Roof) {
       const LayerRoofline &Y = *L.Roof;
-      Row.push_back(!Y.Seconds ? "?" : Y.MemoryBound ? "memory" : "compute");
+      // A layer that neither computes nor moves a byte (Flatten on chip) is bound by nothing.
+      Row.push_back(!Y.Seconds        ? "?"
+                    : *Y.Seconds == 0 ? "-"
+                    : Y.MemoryBound   ? "memory"
+                                      : "compute");
       Row.push_back(Y.Seconds ? secondsText(*Y.Seconds) : "?");
     }
     Cells.push_back(std::move(Row));
