@@ -97,7 +97,7 @@ void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
 }
 
 void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
-  const double Width = 900, PanelH = 240, Top = 70, Left = 110, Right = 30;
+  const double Width = 900, PanelH = 240, Top = 85, Left = 110, Right = 30;
   const double PlotW = Width - Left - Right, PlotH = PanelH - 50;
   double Height = Top + 3 * PanelH + 20;
   int64_t MinB = S.Points.empty() ? 1 : S.Points.front().Batch, MaxB = MinB;
@@ -120,8 +120,9 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
      << "<text x=\"" << g(Left) << "\" y=\"24\" font-size=\"15\">" << xml(S.Model) << " on "
      << xml(S.Hardware) << "</text>\n"
      << "<text x=\"" << g(Left) << "\" y=\"44\" fill=\"#555\">input " << xml(S.InputShape)
-     << "; precision " << xml(S.Precision) << "; operating point " << xml(S.OperatingPoint) << "; "
-     << xml(S.Dtypes) << "</text>\n";
+     << "; precision " << xml(S.Precision) << "; operating point " << xml(S.OperatingPoint)
+     << "</text>\n<text x=\"" << g(Left) << "\" y=\"62\" fill=\"#555\">" << xml(S.Dtypes)
+     << "</text>\n";
   struct Series {
     const char *Title, *Colour;
     std::function<std::optional<double>(const SweepPoint &)> Get;
