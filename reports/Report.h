@@ -102,6 +102,8 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS);
 void addTrafficToReport(AnalysisManager &AM, Report &R);
 /// 0.0123 -> "12.3 ms": three significant digits in s, ms, us or ns.
 std::string secondsText(double Seconds);
+/// 1595654.5 -> "1,595,654.5": grouped, up to three decimals (a per-inference share of bytes).
+std::string fractionalBytesText(double Bytes);
 
 /// 1234567 -> "1,234,567".
 std::string groupDigits(int64_t V);

@@ -68,12 +68,13 @@ void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
       {"batch", "bound", "latency/batch", "inferences/s", "at U=" + g(S.Utilization),
        "weight bytes/batch", "weight bytes/inference", "off-chip bytes/batch", "peak act bytes"}};
   for (const SweepPoint &P : S.Points)
-    Cells.push_back({std::to_string(P.Batch), P.Bound,
-                     P.LatencySeconds ? secondsText(*P.LatencySeconds) : "?",
-                     opt(P.InferencesPerSecond, 6), opt(P.InferencesPerSecondAtUtilization, 6),
-                     groupDigits(P.WeightTrafficPerBatch), opt(P.WeightTrafficPerInference, 10),
-                     P.OffchipBytesPerBatch ? groupDigits(*P.OffchipBytesPerBatch) : "?",
-                     P.PeakActivationBytes ? groupDigits(*P.PeakActivationBytes) : "?"});
+    Cells.push_back(
+        {std::to_string(P.Batch), P.Bound, P.LatencySeconds ? secondsText(*P.LatencySeconds) : "?",
+         opt(P.InferencesPerSecond, 6), opt(P.InferencesPerSecondAtUtilization, 6),
+         groupDigits(P.WeightTrafficPerBatch),
+         P.WeightTrafficPerInference ? fractionalBytesText(*P.WeightTrafficPerInference) : "?",
+         P.OffchipBytesPerBatch ? groupDigits(*P.OffchipBytesPerBatch) : "?",
+         P.PeakActivationBytes ? groupDigits(*P.PeakActivationBytes) : "?"});
   std::vector<size_t> W(Cells[0].size(), 0);
   for (const auto &Row : Cells)
     for (size_t I = 0; I < Row.size(); ++I)

@@ -22,15 +22,6 @@ std::string cell(llvm::StringRef S, size_t Max) {
 
 std::string bytes(std::optional<int64_t> V) { return V ? groupDigits(*V) : "?"; }
 
-/// 1595654.5 -> "1,595,654.5": grouped integer part, one decimal when not integral.
-std::string perInference(double V) {
-  double Int = std::floor(V);
-  std::string S = groupDigits(static_cast<int64_t>(Int));
-  if (V != Int)
-    S += llvm::formatv("{0:f1}", V - Int).str().substr(1);
-  return S;
-}
-
 /// Shortest of %g: "0.5", "1000", "1e+09".
 std::string num(double V) {
   std::string Out;
@@ -54,6 +45,20 @@ std::string secondsText(double S) {
       return OS.str();
     }
   return "0 s";
+}
+
+std::string fractionalBytesText(double V) {
+  double Int = std::floor(V);
+  std::string S = groupDigits(static_cast<int64_t>(Int));
+  if (V == Int)
+    return S;
+  std::string Frac;
+  llvm::raw_string_ostream OS(Frac);
+  OS << llvm::format("%.3f", V - Int);
+  OS.flush();
+  while (Frac.back() == '0')
+    Frac.pop_back();
+  return S + Frac.substr(1);
 }
 
 void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
@@ -128,7 +133,7 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
      << groupDigits(T.ResidentWeightBytes) << " resident in SRAM (one-time load), "
      << groupDigits(T.WeightTrafficPerBatch) << " streamed per batch\n";
   OS << "weight traffic:   " << groupDigits(T.WeightTrafficPerBatch) << " bytes per batch, "
-     << (T.WeightTrafficPerInference ? perInference(*T.WeightTrafficPerInference)
+     << (T.WeightTrafficPerInference ? fractionalBytesText(*T.WeightTrafficPerInference)
                                      : std::string("?"))
      << " bytes per inference\n";
   OS << "activations:      peak " << bytes(T.PeakActivationBytes) << " bytes live; "
