@@ -5,6 +5,7 @@
 // ResNet-50 MAC ratio quoted in README, hardware profile errors, the JSON
 // and table sections, and the sweep command with an SVG that parses as XML.
 #include "passes/Roofline.h"
+#include "reports/Sweep.h"
 #include "tests/TestUtil.h"
 
 #include "llvm/Support/JSON.h"
@@ -265,4 +266,41 @@ TEST_CASE("Roofline: sweep writes a table and an SVG that parses as XML") {
   auto Bad = runCli("sweep " + samplePath("tiny_cnn.onnx") + " --hw " +
                     hwPath("memory-bound.yaml") + " --batch 1,x");
   CHECK(Bad.Exit == 2);
+}
+
+TEST_CASE("Roofline: a symbolic batch bound by --batch (BERT-base, seq 128)") {
+  AnalysisOptions O;
+  O.Hardware = profile("compute-bound.yaml");
+  O.Batch = 2;
+  O.Dims["seq"] = 128;
+  auto R = roof("bert_base.onnx", O);
+  CHECK(R.AM->get<ShapeInference>().BoundDims.lookup("batch") == 2);
+  CHECK(R.AM->get<ActivationMemory>().Scale == 1);
+  CHECK(R.T->Macs == 2 * 11174215680);
+  CHECK(*R.R->InferencesPerSecond == doctest::Approx(4096e9 / 11174215680.0).epsilon(1e-12));
+  // seq left open: per-batch figures are unknown, never 0.
+  O.Dims.clear();
+  auto U = roof("bert_base.onnx", O);
+  CHECK_FALSE(U.T->Macs);
+  CHECK_FALSE(U.R->InferencesPerSecond);
+  CHECK_FALSE(U.T->PeakActivationBytes);
+}
+
+TEST_CASE("Roofline: the sweep SVG escapes hostile names") {
+  SweepResult S;
+  S.Model = "a&b <c> \"d\" 'e'\x01.onnx";
+  S.Hardware = "<hw>";
+  S.InputShape = "x:1x3";
+  S.Points = {{1, 10.0, 10.0, 0.1, 100, 100.0, 200, 50, "memory"},
+              {4, 20.0, 20.0, 0.2, 100, 25.0, 500, 200, "compute"}};
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  writeSweepSvg(S, OS);
+  OS.flush();
+  std::string Path = writeTemp("hostile.svg", Out);
+  std::string Check = "/usr/bin/python3 -c \"import sys, xml.etree.ElementTree as E; "
+                      "t = ''.join(E.parse(sys.argv[1]).getroot().itertext()); "
+                      "sys.exit(0 if 'a&b <c>' in t and '<hw>' in t else 1)\" " +
+                      Path;
+  CHECK(std::system(Check.c_str()) == 0);
 }
