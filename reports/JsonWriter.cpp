@@ -61,7 +61,8 @@ void writeLayerTraffic(llvm::json::OStream &J, const LayerRow &L) {
       optionalReal(J, "compute_seconds", L.Roof->ComputeSeconds);
       optionalReal(J, "memory_seconds", L.Roof->MemorySeconds);
       optionalReal(J, "latency_seconds", L.Roof->Seconds);
-      if (L.Roof->Seconds)
+      // null also for a layer that neither computes nor moves a byte: nothing bounds it.
+      if (L.Roof->Seconds && *L.Roof->Seconds > 0)
         J.attribute("bound", L.Roof->MemoryBound ? "memory" : "compute");
       else
         J.attribute("bound", nullptr);
