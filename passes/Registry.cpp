@@ -1,6 +1,7 @@
 // The pass registry table: every analysis opaudit has, for `opaudit --list`.
 #include "analyzer/PassManager.h"
 #include "passes/MacCount.h"
+#include "passes/Precision.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
 
@@ -11,6 +12,7 @@ llvm::ArrayRef<PassInfo> registeredPasses() {
       {ShapeInference::Name, ShapeInference::Description},
       {MacCount::Name, MacCount::Description},
       {Weights::Name, Weights::Description},
+      {Precision::Name, Precision::Description},
   };
   return Table;
 }

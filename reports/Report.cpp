@@ -2,6 +2,7 @@
 // holds the format registry.
 #include "reports/Report.h"
 #include "passes/Weights.h"
+#include "passes/Conventions.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
@@ -118,6 +119,28 @@ Report buildReport(AnalysisManager &AM) {
   return R;
 }
 
+void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C) {
+  SymContext &S = AM.sym();
+  const ShapeInfo &SI = AM.get<ShapeInference>();
+  ConventionCounts CC = countOps(AM, C);
+  R.Convention = C.Name;
+  R.ConventionMeaning = C.Meaning;
+  R.ConventionSource = C.Source;
+  R.TotalOps = CC.Total ? CC.Total.asConst() : std::nullopt;
+  R.TotalOpsExpr = exprText(S, CC.Total);
+  R.UnknownOpsRows = CC.UnknownNodes;
+  // Rows were built in topological order, one per node.
+  for (size_t I = 0; I < SI.Order.size() && I < R.Rows.size(); ++I) {
+    Expr E = CC.Nodes[static_cast<size_t>(SI.Order[I])];
+    R.Rows[I].Ops = E ? E.asConst() : std::nullopt;
+    R.Rows[I].OpsExpr = exprText(S, E);
+  }
+  if (C.SplitPrecision)
+    for (const auto &[P, E] : CC.ByPrecision)
+      R.OpsByPrecision.emplace_back(P, E ? E.str() : "?");
+  R.Diags.insert(R.Diags.end(), CC.Diags.begin(), CC.Diags.end());
+}
+
 llvm::ArrayRef<FormatInfo> formats() {
   static const FormatInfo Table[] = {
       {"table", "aligned per-layer table with totals, for a terminal", writeTable},
@@ -144,5 +167,17 @@ llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &
     return M.takeError();
   AnalysisManager AM(**M, Opts);
   return buildReport(AM);
+}
+
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
+                                   const Convention *C) {
+  auto M = loadModel(Path);
+  if (!M)
+    return M.takeError();
+  AnalysisManager AM(**M, Opts);
+  Report R = buildReport(AM);
+  if (C)
+    addConventionOps(R, AM, *C);
+  return R;
 }
 } // namespace opaudit

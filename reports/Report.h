@@ -6,6 +6,7 @@
 #pragma once
 
 #include "analyzer/PassManager.h"
+#include "passes/ConventionFile.h"
 #include "passes/MacCount.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -35,6 +36,9 @@ struct LayerRow {
   int64_t SharedParams = 0;
   bool Shared = false;
   bool Inferred = true; ///< false: shapes partially or not inferred.
+  // Operations under the report's convention (only with --convention).
+  std::optional<int64_t> Ops; ///< Exact ops when known and concrete.
+  std::string OpsExpr;        ///< The ops formula; empty when unknown.
 };
 
 struct Report {
@@ -50,10 +54,21 @@ struct Report {
   int64_t TotalParams = 0;
   int64_t TotalWeightBytes = 0;
   std::vector<Diagnostic> Diags;
+  // Operation-counting convention (only with --convention; empty name otherwise).
+  std::string Convention;        ///< Its name.
+  std::string ConventionMeaning; ///< One line: what one operation means.
+  std::string ConventionSource;  ///< Where its rules come from.
+  std::optional<int64_t> TotalOps;
+  std::string TotalOpsExpr; ///< Empty when unknown.
+  size_t UnknownOpsRows = 0;
+  /// Ops by precision, for conventions that split float from integer ops.
+  std::vector<std::pair<std::string, std::string>> OpsByPrecision;
 };
 
 /// Runs the analyses the report needs and builds it.
 Report buildReport(AnalysisManager &AM);
+/// Adds the ops of every row and the total under convention C to R (built from AM).
+void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C);
 
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);
@@ -83,4 +98,7 @@ namespace opaudit {
 /// The library's one entry point: loads a model, runs the analyses and
 /// builds the report. Errors are OpauditError (category Load for unreadable files).
 llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts);
+/// As above, plus operation counts under convention C when it is not null.
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
+                                   const Convention *C);
 } // namespace opaudit

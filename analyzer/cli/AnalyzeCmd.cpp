@@ -19,6 +19,7 @@ struct AnalyzeArgs {
   std::vector<std::string> InputValues;
   bool Quiet = false;
   unsigned MaxDiags = 20;
+  std::string Convention; ///< --convention NAME|FILE; empty: no ops column.
 };
 
 /// Parses the repeatable --dim/--input/--input-value options.
@@ -93,7 +94,14 @@ int run(const AnalyzeArgs &A) {
   auto Opts = toOptions(A);
   if (!Opts)
     return reportError(Opts.takeError());
-  auto R = analyzeFile(A.Models.front(), *Opts);
+  std::optional<Convention> Conv;
+  if (!A.Convention.empty()) {
+    auto C = loadConvention(A.Convention);
+    if (!C)
+      return reportError(C.takeError());
+    Conv = std::move(*C);
+  }
+  auto R = analyzeFile(A.Models.front(), *Opts, Conv ? &*Conv : nullptr);
   if (!R)
     return reportError(R.takeError());
   printDiagnostics(*R, A);
@@ -126,6 +134,10 @@ RunFn setupAnalyze(CLI::App &Sub) {
   Sub.add_option("--input", A->Inputs, "override an input's shape: NAME:1x3x224x224 (repeatable)");
   Sub.add_option("--input-value", A->InputValues,
                  "give the values of a shape-carrying input: NAME=v1,v2,... (repeatable)");
+  Sub.add_option("--convention", A->Convention,
+                 "also count operations under a convention: a built-in name (macs, tops, flops, "
+                 "torchvision, fvcore, darknet, deepspeed, thop, ptflops, onnx-tool, openvino) "
+                 "or a convention file");
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
       ->capture_default_str();

@@ -9,6 +9,10 @@ llvm::ArrayRef<CommandInfo> commands() {
   static const CommandInfo Table[] = {
       {"analyze", "per-layer MACs, parameters and weight bytes of a model", setupAnalyze},
       {"ops", "list the operators opaudit has rules for", setupOps},
+      {"reconcile", "one model's total under every built-in counting convention, by class",
+       setupReconcile},
+      {"claim", "check a vendor TOPS/throughput claim: effective TOPS and MAC utilization",
+       setupClaim},
   };
   return Table;
 }
