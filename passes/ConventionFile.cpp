@@ -10,6 +10,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
 
+#include <algorithm>
+
 namespace opaudit {
 
 namespace {
@@ -145,7 +147,12 @@ private:
 
   std::string scalar(llvm::yaml::Node *N) {
     if (auto *B = llvm::dyn_cast_or_null<llvm::yaml::BlockScalarNode>(N))
-      return B->getValue().trim().str(); // `>-` folded text (source, meaning)
+    {
+      // LLVM keeps the line breaks of a `>-` block; fold them as YAML says.
+      std::string T = B->getValue().trim().str();
+      std::replace(T.begin(), T.end(), '\n', ' ');
+      return T;
+    }
     auto *S = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(N);
     if (!S) {
       setError(N, "expected a plain value");
