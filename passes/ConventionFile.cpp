@@ -22,8 +22,8 @@ struct Builtin {
 };
 #include "BuiltinConventions.inc" // defines kBuiltinConventions[]
 
-constexpr llvm::StringRef kOrder[] = {"macs",    "tops",  "flops",   "torchvision",
-                                      "fvcore",  "thop",  "ptflops", "deepspeed",
+constexpr llvm::StringRef kOrder[] = {"macs",    "tops",      "flops",   "torchvision",
+                                      "fvcore",  "thop",      "ptflops", "deepspeed",
                                       "darknet", "onnx-tool", "openvino"};
 
 class Reader {
@@ -146,8 +146,7 @@ private:
   }
 
   std::string scalar(llvm::yaml::Node *N) {
-    if (auto *B = llvm::dyn_cast_or_null<llvm::yaml::BlockScalarNode>(N))
-    {
+    if (auto *B = llvm::dyn_cast_or_null<llvm::yaml::BlockScalarNode>(N)) {
       // LLVM keeps the line breaks of a `>-` block; fold them as YAML says.
       std::string T = B->getValue().trim().str();
       std::replace(T.begin(), T.end(), '\n', ' ');

@@ -103,9 +103,9 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
       Ops = addKnown(S, Ops, weighted(S, Cost.Output, OutElems));
       Ops = addKnown(S, Ops, weighted(S, Cost.Input, NC.InputElements));
       if (Cost.Window)
-        Ops = addKnown(S, Ops, weighted(S, Cost.Window, OutElems && NC.Window
-                                                            ? S.mul(OutElems, NC.Window)
-                                                            : Expr()));
+        Ops = addKnown(
+            S, Ops,
+            weighted(S, Cost.Window, OutElems && NC.Window ? S.mul(OutElems, NC.Window) : Expr()));
       if (Cost.Rows) {
         Expr Rows;
         ValueId In0 = N.Inputs.empty() ? kNoValue : N.Inputs[0];

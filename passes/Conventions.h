@@ -16,9 +16,9 @@
 namespace opaudit {
 
 struct ConventionCounts {
-  std::vector<Expr> Nodes;  ///< Ops per node (indexed by NodeId); null when unknown.
-  Expr Total;               ///< Sum of Nodes; null when any node is unknown.
-  size_t UnknownNodes = 0;  ///< Nodes whose ops are unknown.
+  std::vector<Expr> Nodes; ///< Ops per node (indexed by NodeId); null when unknown.
+  Expr Total;              ///< Sum of Nodes; null when any node is unknown.
+  size_t UnknownNodes = 0; ///< Nodes whose ops are unknown.
   /// Ops by bucket: "conv", "matmul", ... (MACs of MAC-class nodes), "bias", then
   /// the other operator class names. Null when a node of the bucket is unknown.
   std::map<std::string, Expr> ByBucket;

@@ -65,8 +65,8 @@ DType operandType(const Graph &G, const ShapeInfo &SI, ValueId V) {
         return SI.Types[static_cast<size_t>(Q)].Elem;
       break;
     }
-    static const char *Layout[] = {"Transpose", "Reshape", "Flatten", "Squeeze",
-                                   "Unsqueeze", "Identity"};
+    static const char *Layout[] = {"Transpose", "Reshape",   "Flatten",
+                                   "Squeeze",   "Unsqueeze", "Identity"};
     if (!llvm::is_contained(Layout, llvm::StringRef(N.OpType)))
       break;
     V = N.Inputs[0];
@@ -95,13 +95,13 @@ PrecisionInfo Precision::run(AnalysisManager &AM) {
       continue;
     const Node &N = G.node(Id);
     auto [A, B] = operands(N);
-    DType TA = A < static_cast<int>(N.Inputs.size()) ? operandType(G, SI, N.Inputs[A])
-                                                     : DType::Undefined;
-    DType TB = B < static_cast<int>(N.Inputs.size()) ? operandType(G, SI, N.Inputs[B])
-                                                     : DType::Undefined;
+    DType TA =
+        A < static_cast<int>(N.Inputs.size()) ? operandType(G, SI, N.Inputs[A]) : DType::Undefined;
+    DType TB =
+        B < static_cast<int>(N.Inputs.size()) ? operandType(G, SI, N.Inputs[B]) : DType::Undefined;
     DType T = TA == DType::Undefined || TB == DType::Undefined ? DType::Undefined
-              : rank(TA) >= rank(TB)                            ? TA
-                                                                : TB;
+              : rank(TA) >= rank(TB)                           ? TA
+                                                               : TB;
     std::string L = precisionLabel(T).str();
     R.Nodes[static_cast<size_t>(Id)] = L;
     auto [It, New] = R.Macs.try_emplace(L, S.constant(0));

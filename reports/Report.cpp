@@ -1,8 +1,8 @@
 // Builds the presentation model from the shape, MAC and weight analyses, and
 // holds the format registry.
 #include "reports/Report.h"
-#include "passes/Weights.h"
 #include "passes/Conventions.h"
+#include "passes/Weights.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"

@@ -83,8 +83,9 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     Cells.push_back({printable(L.Name, 48), printable(Op, 32), printable(shapeText(L), 40),
                      macsText(L), Share, Params, groupDigits(L.WeightBytes)});
     if (!R.Convention.empty()) // --convention: an ops column after %MACs
-      Cells.back().insert(Cells.back().begin() + 5,
-                          L.Ops ? groupDigits(*L.Ops) : L.OpsExpr.empty() ? "?" : L.OpsExpr);
+      Cells.back().insert(Cells.back().begin() + 5, L.Ops               ? groupDigits(*L.Ops)
+                                                    : L.OpsExpr.empty() ? "?"
+                                                                        : L.OpsExpr);
   }
   std::string TotalMacs = R.TotalMacs                ? groupDigits(*R.TotalMacs)
                           : !R.TotalMacsExpr.empty() ? R.TotalMacsExpr

@@ -4,8 +4,8 @@
 // sparse TOPS, another claim convention, and usage errors.
 #include "tests/TestUtil.h"
 
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 
 using namespace opaudit;
 using namespace opaudit::test;
@@ -47,12 +47,12 @@ TEST_CASE("Claim: a throughput needing more than 130 TOPS is flagged impossible"
   std::vector<std::string> Names;
   for (const auto &C : *J.getArray("consistent_conventions"))
     Names.push_back(C.getAsObject()->getString("name")->str());
-  CHECK(Names == std::vector<std::string>{"macs", "torchvision", "fvcore", "thop", "ptflops",
-                                          "onnx-tool"});
+  CHECK(Names ==
+        std::vector<std::string>{"macs", "torchvision", "fvcore", "thop", "ptflops", "onnx-tool"});
   CHECK(*J.getArray("consistent_conventions")->front().getAsObject()->getNumber("utilization") ==
         doctest::Approx(70.0 / 130).epsilon(1e-6));
-  auto T = runCli("claim " + samplePath("resnet50.onnx") + " -q --peak-tops 130 --fps " +
-                  fpsFor(140));
+  auto T =
+      runCli("claim " + samplePath("resnet50.onnx") + " -q --peak-tops 130 --fps " + fpsFor(140));
   CHECK(T.Out.find("plausible:          NO: the claimed rate needs 107.7% of the peak MAC rate") !=
         std::string::npos);
   CHECK(T.Out.find("convention:         tops: 1 MAC = 2 ops") != std::string::npos);

@@ -40,14 +40,14 @@ g (float[1,4] A, float[4,5] B, float16[1,4] H, float16[4,5] HB, int8[1,4] QA, in
   const PrecisionInfo &PI = AM.get<Precision>();
   CHECK(PI.Nodes[0] == "fp32");
   CHECK(PI.Nodes[1] == "fp16");
-  CHECK(PI.Nodes[5] == "int8");  // both operands dequantized from int8 (one through Transpose)
-  CHECK(PI.Nodes[6] == "fp32");  // weight-only int8: the fp32 activation is the wider operand
+  CHECK(PI.Nodes[5] == "int8"); // both operands dequantized from int8 (one through Transpose)
+  CHECK(PI.Nodes[6] == "fp32"); // weight-only int8: the fp32 activation is the wider operand
   CHECK(PI.Nodes[7] == "int8");
   CHECK(PI.Nodes[8] == "int8");
-  CHECK(PI.Nodes[2].empty());    // DequantizeLinear is not a MAC node
+  CHECK(PI.Nodes[2].empty()); // DequantizeLinear is not a MAC node
   // 20 MACs per MatMul; ConvInteger 2*6*3*3 outputs * 27.
-  CHECK(byPrecision(AM) == std::map<std::string, int64_t>{
-                               {"fp16", 20}, {"fp32", 40}, {"int8", 40 + 2 * 6 * 9 * 27}});
+  CHECK(byPrecision(AM) ==
+        std::map<std::string, int64_t>{{"fp16", 20}, {"fp32", 40}, {"int8", 40 + 2 * 6 * 9 * 27}});
 }
 
 TEST_CASE("Precision: QLinearConv and QLinearMatMul use the x and w operands") {

@@ -78,20 +78,20 @@ TEST_CASE("Conventions: hand-computed graph under every built-in convention") {
   REQUIRE(AM.get<MacCount>().Total.asConst() == 582);
   // Each line: the convention's rules applied to the element counts above.
   const std::pair<const char *, int64_t> Expected[] = {
-      {"macs", 582},            // 576 + 6
-      {"tops", 1164},           // 2 * 582
-      {"torchvision", 582},     // MACs only
-      {"darknet", 1152},        // 2 * 576: convolution MACs only, the Gemm does not count
-      {"fvcore", 654},          // 582 + BN 2*32 + GAP 1*8 (input)
-      {"thop", 728},            // 582 + BN 4*32 + GAP (4+1)*2 + Softmax 3*3-1
-      {"ptflops", 756},         // 582 + bias 32+3 + BN 2*32 + Relu 32 + MaxPool 32 + GAP 8 + Softmax 3
-      {"deepspeed", 1335},      // 1164 + conv bias 32 + BN 64 + Relu 32 + MaxPool 32 + GAP 8 + Softmax 3
-      {"onnx-tool", 1925},      // 582 + bias 35 + BN 31*32 + Relu 32 + Add 32 + MaxPool 8*4
-                                // + GAP 8 + 4*2 + Softmax 36*3 + Sigmoid 32*3
-      {"openvino", 1423},       // 1164 + bias 35 + BN 2*32 + Relu 2*32 + Add 32 + MaxPool 8*4
-                                // + GAP 2*4 + Softmax 5*3 + Sigmoid 3*3
-      {"flops", 1396},          // 1164 + bias 35 + BN 2*32 + Relu 32 + Add 32 + MaxPool 8*4
-                                // + GAP 8+2 + Softmax 5*3 + Sigmoid 4*3
+      {"macs", 582},        // 576 + 6
+      {"tops", 1164},       // 2 * 582
+      {"torchvision", 582}, // MACs only
+      {"darknet", 1152},    // 2 * 576: convolution MACs only, the Gemm does not count
+      {"fvcore", 654},      // 582 + BN 2*32 + GAP 1*8 (input)
+      {"thop", 728},        // 582 + BN 4*32 + GAP (4+1)*2 + Softmax 3*3-1
+      {"ptflops", 756},     // 582 + bias 32+3 + BN 2*32 + Relu 32 + MaxPool 32 + GAP 8 + Softmax 3
+      {"deepspeed", 1335}, // 1164 + conv bias 32 + BN 64 + Relu 32 + MaxPool 32 + GAP 8 + Softmax 3
+      {"onnx-tool", 1925}, // 582 + bias 35 + BN 31*32 + Relu 32 + Add 32 + MaxPool 8*4
+                           // + GAP 8 + 4*2 + Softmax 36*3 + Sigmoid 32*3
+      {"openvino", 1423},  // 1164 + bias 35 + BN 2*32 + Relu 2*32 + Add 32 + MaxPool 8*4
+                           // + GAP 2*4 + Softmax 5*3 + Sigmoid 3*3
+      {"flops", 1396},     // 1164 + bias 35 + BN 2*32 + Relu 32 + Add 32 + MaxPool 8*4
+                           // + GAP 8+2 + Softmax 5*3 + Sigmoid 4*3
   };
   CHECK(std::size(Expected) == builtinConventionNames().size());
   for (auto [Name, Want] : Expected) {
@@ -116,8 +116,8 @@ TEST_CASE("Conventions: hand-computed graph under every built-in convention") {
 }
 
 TEST_CASE("Conventions: tops is exactly twice macs on every sample") {
-  for (const char *S : {"tiny_cnn.onnx", "resnet50.onnx", "mobilenet_v2.onnx", "yolov3.onnx",
-                        "vit_b_16.onnx"}) {
+  for (const char *S :
+       {"tiny_cnn.onnx", "resnet50.onnx", "mobilenet_v2.onnx", "yolov3.onnx", "vit_b_16.onnx"}) {
     CAPTURE(S);
     auto L = loadSample(S);
     int64_t Macs = total(*L.AM, "macs");
@@ -233,8 +233,8 @@ TEST_CASE("Conventions: loader errors name the file and line") {
   };
   CHECK(Err("name: x\nops_per_mac: 2\nbogus: 1\n") == "my.yaml:3:1: unknown key 'bogus'");
   CHECK(Err("name: x\nops_per_mac: two\n") == "my.yaml:2:14: expected an integer, got 'two'");
-  CHECK(Err("name: x\nops_per_mac: 1\nclasses:\n  pools: 1\n").find(
-            "my.yaml:4:3: unknown operator class 'pools' (known: conv, matmul,") == 0);
+  CHECK(Err("name: x\nops_per_mac: 1\nclasses:\n  pools: 1\n")
+            .find("my.yaml:4:3: unknown operator class 'pools' (known: conv, matmul,") == 0);
   CHECK(Err("name: x\nops_per_mac: 1\nops:\n  Relu: {outputs: 1}\n") ==
         "my.yaml:4:10: unknown cost basis 'outputs' (known: output, input, window, rows)");
   CHECK(Err("name: x\n") == "my.yaml:1:1: missing 'ops_per_mac'");
@@ -243,14 +243,17 @@ TEST_CASE("Conventions: loader errors name the file and line") {
         "my.yaml:3:16: op 'Relu' is given twice");
   auto U = loadConvention("nonesuch");
   REQUIRE_FALSE(static_cast<bool>(U));
-  CHECK(llvm::toString(U.takeError()).find("unknown convention 'nonesuch' (built-in: macs, tops") == 0);
+  CHECK(llvm::toString(U.takeError()).find("unknown convention 'nonesuch' (built-in: macs, tops") ==
+        0);
   auto F = loadConvention("/nonexistent/c.yaml");
   REQUIRE_FALSE(static_cast<bool>(F));
-  CHECK(llvm::toString(F.takeError()).find("cannot read convention file '/nonexistent/c.yaml'") == 0);
+  CHECK(llvm::toString(F.takeError()).find("cannot read convention file '/nonexistent/c.yaml'") ==
+        0);
 }
 
 TEST_CASE("Conventions: a user file by path, through analyze --convention") {
-  std::string Path = writeTemp("mine.yaml", R"(# AlexeyAB's Darknet: conv 2/MAC plus maxpool and shortcut layers.
+  std::string Path =
+      writeTemp("mine.yaml", R"(# AlexeyAB's Darknet: conv 2/MAC plus maxpool and shortcut layers.
 name: alexeyab
 source: AlexeyAB/darknet src/maxpool_layer.c, src/shortcut_layer.c
 meaning: 2 per conv MAC + 1 per maxpool window element + 1 per shortcut element
@@ -261,7 +264,8 @@ classes:
 ops:
   Add: 1
 )");
-  auto R = runCli("analyze " + samplePath("yolov3.onnx") + " -q --format json --convention " + Path);
+  auto R =
+      runCli("analyze " + samplePath("yolov3.onnx") + " -q --format json --convention " + Path);
   REQUIRE(R.Exit == 0);
   auto J = llvm::json::parse(R.Out);
   REQUIRE(static_cast<bool>(J));

@@ -73,8 +73,8 @@ int run(const ClaimArgs &A) {
   else if (!A.Sparsity.empty() && A.Sparsity != "none" && A.Sparsity != "dense")
     return Usage("--sparsity supports '2:4' (sparse TOPS, twice the dense rate) or 'none', got '" +
                  A.Sparsity + "'");
-  if (!A.Precision.empty() && precisionLabel(dtypeFromString(A.Precision).value_or(
-                                  DType::Undefined)) == "unknown")
+  if (!A.Precision.empty() &&
+      precisionLabel(dtypeFromString(A.Precision).value_or(DType::Undefined)) == "unknown")
     return Usage("--precision expects fp32, fp16, bf16, fp8, int8 or int4, got '" + A.Precision +
                  "'");
   auto Conv = loadConvention(A.Convention);
@@ -157,8 +157,7 @@ int run(const ClaimArgs &A) {
 
   // Precision read from the graph, against the claim's precision.
   const PrecisionInfo &PI = AM.get<Precision>();
-  std::string Prec =
-      A.Precision.empty() ? "" : precisionLabel(*dtypeFromString(A.Precision)).str();
+  std::string Prec = A.Precision.empty() ? "" : precisionLabel(*dtypeFromString(A.Precision)).str();
   std::optional<int64_t> MacsAtPrec;
   if (!Prec.empty()) {
     auto It = PI.Macs.find(Prec);
@@ -166,7 +165,8 @@ int run(const ClaimArgs &A) {
     if (!A.Quiet && MacsAtPrec && *MacsAtPrec != *Macs) {
       std::string Graph;
       for (const auto &[P, E] : PI.Macs)
-        Graph += (Graph.empty() ? "" : ", ") + P + " " + pct(constOf(E).value_or(0) / static_cast<double>(*Macs));
+        Graph += (Graph.empty() ? "" : ", ") + P + " " +
+                 pct(constOf(E).value_or(0) / static_cast<double>(*Macs));
       llvm::errs() << A.Model << ": note: the claim is for " << Prec << " but the graph's MACs are "
                    << Graph << "; assuming the part runs an equivalent " << Prec
                    << " model (the MAC count does not change)\n";
@@ -269,7 +269,8 @@ RunFn setupClaim(CLI::App &Sub) {
   auto A = std::make_shared<ClaimArgs>();
   Sub.add_option("model", A->Model, "ONNX model file")->required();
   Sub.add_option("--peak-tops", A->PeakTops, "the part's quoted peak TOPS")->required();
-  Sub.add_option("--fps", A->Fps, "claimed throughput in images (inferences of batch 1) per second");
+  Sub.add_option("--fps", A->Fps,
+                 "claimed throughput in images (inferences of batch 1) per second");
   Sub.add_option("--utilization", A->Utilization,
                  "instead of --fps: a MAC utilization (0.4 or 40%); prints the images/s it gives");
   Sub.add_option("--batch", A->Batch, "batch size of the claim (binds a symbolic batch dim)")

@@ -34,8 +34,7 @@ inline void printModelDiagnostics(AnalysisManager &AM, bool Quiet, size_t Max = 
   for (size_t I = 0; I < All.size() && I < Max; ++I)
     llvm::errs() << AM.model().Path << ": " << All[I].str() << "\n";
   if (All.size() > Max)
-    llvm::errs() << AM.model().Path << ": note: " << (All.size() - Max)
-                 << " more diagnostic(s)\n";
+    llvm::errs() << AM.model().Path << ": note: " << (All.size() - Max) << " more diagnostic(s)\n";
 }
 
 } // namespace opaudit::cli
