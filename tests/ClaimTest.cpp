@@ -71,7 +71,7 @@ TEST_CASE("Claim: --utilization gives the images/s the peak allows") {
   CHECK(*J2.getNumber("fps") == doctest::Approx(*J.getNumber("fps")));
 }
 
-TEST_CASE("Claim: 2:4 sparse TOPS halve the peak; a 1-op-per-MAC claim convention doubles it") {
+TEST_CASE("Claim: 2:4 sparse TOPS halve the peak and a 1-op-per-MAC claim convention doubles it") {
   auto Sparse = claim("--peak-tops 130 --sparsity 2:4 --fps " + fpsFor(27));
   CHECK(*Sparse.getNumber("mac_utilization") == doctest::Approx(27.0 / 65).epsilon(1e-6));
   CHECK(*Sparse.getString("sparsity") == "2:4");
