@@ -110,3 +110,19 @@ TEST_CASE("Claim: usage errors") {
   CHECK(Missing.Exit == 3);
   CHECK(Missing.Out.empty());
 }
+
+TEST_CASE("Claim: a model whose work is unknown is an error, and reconcile shows '?'") {
+  std::string Path = writeTemp(
+      "unknown.onnx", serializeText(R"(<ir_version: 8, opset_import: ["" : 17, "x.custom" : 1]>
+g (float[1,3,8,8] X, float[4,3,3,3] W) => (float Y) {
+  T = x.custom.Mystery (X)
+  Y = Conv (T, W)
+})"));
+  auto R = runCli("claim " + Path + " -q --peak-tops 10 --fps 100");
+  CHECK(R.Exit == 2);
+  CHECK(R.Err.find("the model's MACs are not a known number") != std::string::npos);
+  CHECK(R.Out.empty());
+  auto Rec = runCli("reconcile " + Path + " -q");
+  REQUIRE(Rec.Exit == 0);
+  CHECK(Rec.Out.find("\nmacs             ?       ?\n") != std::string::npos);
+}
