@@ -112,7 +112,9 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
         if (In0 != kNoValue) {
           const TensorType &T = SI.Types[static_cast<size_t>(In0)];
           const Attribute *A = N.attr("axis");
-          int64_t Axis = A && A->Kind == AttrKind::Int ? A->I : -1;
+          // Softmax-family ops before opset 13 default to axis 1 (then flatten).
+          bool OldSoftmax = NC.Class == OpClass::Softmax && AM.model().opset(N.Domain) < 13;
+          int64_t Axis = A && A->Kind == AttrKind::Int ? A->I : OldSoftmax ? 1 : -1;
           if (T.Dims)
             if (auto Ax = normalizeAxis(Axis, static_cast<int64_t>(T.Dims->size())))
               Rows = numElements(S, llvm::ArrayRef<Expr>(*T.Dims).take_front(*Ax));

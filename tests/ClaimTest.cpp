@@ -126,3 +126,17 @@ g (float[1,3,8,8] X, float[4,3,3,3] W) => (float Y) {
   REQUIRE(Rec.Exit == 0);
   CHECK(Rec.Out.find("\nmacs             ?       ?\n") != std::string::npos);
 }
+
+TEST_CASE("Claim: --batch binds a symbolic batch dim") {
+  std::string Path = writeTemp("sym.onnx", serializeText(R"(<ir_version: 8, opset_import: ["" : 17]>
+g (float[N,3,8,8] X, float[4,3,3,3] W) => (float Y) { Y = Conv (X, W) })"));
+  auto R = runCli("claim " + Path + " -q --format json --peak-tops 1 --fps 1000 --batch 4");
+  REQUIRE(R.Exit == 0);
+  auto J = llvm::json::parse(R.Out);
+  REQUIRE(static_cast<bool>(J));
+  const auto *O = J->getAsObject();
+  // 3888 MACs per image, 2 ops each under tops; one inference is 4 images.
+  CHECK(*O->getNumber("ops_per_image") == 7776);
+  CHECK(*O->getNumber("ops_per_inference") == 4 * 7776);
+  CHECK(*O->getNumber("mac_utilization") == doctest::Approx(3888.0 * 1000 / 0.5e12));
+}

@@ -315,3 +315,20 @@ TEST_CASE("Conventions: reconcile shows every built-in convention with its break
     CHECK(Sum == *O->getInteger("total"));
   }
 }
+
+TEST_CASE("Conventions: per-row costs follow the axis (Softmax before and after opset 13)") {
+  // thop: per row of F features, F exp + (F-1) add + F div = 3*elements - rows.
+  auto Old = parseModel(R"(<ir_version: 7, opset_import: ["" : 11]>
+g (float[2,3,5] X) => (float Y) { Y = Softmax (X) })");
+  AnalysisManager A1(*Old);
+  CHECK(total(A1, "thop") == 3 * 30 - 2); // axis 1: 2 rows of 15
+  auto New = parseModel(R"(<ir_version: 8, opset_import: ["" : 13]>
+g (float[2,3,5] X) => (float Y) { Y = Softmax (X) })");
+  AnalysisManager A2(*New);
+  CHECK(total(A2, "thop") == 3 * 30 - 6); // axis -1: 6 rows of 5
+  // onnx-tool's LayerNormalization: 7 per element + 29 per row.
+  auto LN = parseModel(R"(<ir_version: 8, opset_import: ["" : 17]>
+g (float[2,3,8] X, float[8] S) => (float Y) { Y = LayerNormalization (X, S) })");
+  AnalysisManager A3(*LN);
+  CHECK(total(A3, "onnx-tool") == 7 * 48 + 29 * 6);
+}
