@@ -147,7 +147,8 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     else if (!R.TotalOpsExpr.empty())
       OS << R.TotalOpsExpr << " under convention '" << printable(R.Convention, 60) << "'\n";
     else
-      OS << "? (" << R.UnknownOpsRows << " layer(s) unknown; see diagnostics)\n";
+      OS << "? under convention '" << printable(R.Convention, 60) << "' (" << R.UnknownOpsRows
+         << " layer(s) unknown; see diagnostics)\n";
     for (const auto &[P, V] : R.OpsByPrecision)
       OS << "             " << P << ": " << V << "\n";
     OS << "ops mean:    " << printable(R.ConventionMeaning, 400) << "\n";
