@@ -1,6 +1,7 @@
 // The pass registry table: every analysis opaudit has, for `opaudit --list`.
 #include "analyzer/PassManager.h"
 #include "passes/MacCount.h"
+#include "passes/Precision.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
 #include "passes/ActivationMemory.h"
@@ -17,6 +18,7 @@ llvm::ArrayRef<PassInfo> registeredPasses() {
       {ActivationMemory::Name, ActivationMemory::Description},
       {Traffic::Name, Traffic::Description},
       {Roofline::Name, Roofline::Description},
+      {Precision::Name, Precision::Description},
   };
   return Table;
 }

@@ -136,7 +136,27 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
       J.attribute("weight_bytes", R.TotalWeightBytes);
       if (R.Traffic)
         writeTrafficTotals(J, R);
+      if (!R.Convention.empty()) {
+        optionalInt(J, "ops", R.TotalOps);
+        optionalStr(J, "ops_expr", R.TotalOpsExpr);
+        if (!R.OpsByPrecision.empty())
+          J.attributeObject("ops_by_precision", [&] {
+            for (const auto &[P, V] : R.OpsByPrecision) {
+              int64_t N;
+              if (!llvm::StringRef(V).getAsInteger(10, N))
+                J.attribute(P, N);
+              else
+                J.attribute(P, V);
+            }
+          });
+      }
     });
+    if (!R.Convention.empty())
+      J.attributeObject("convention", [&] {
+        J.attribute("name", R.Convention);
+        J.attribute("meaning", R.ConventionMeaning);
+        J.attribute("source", R.ConventionSource);
+      });
     J.attributeArray("layers", [&] {
       for (const LayerRow &L : R.Rows) {
         J.object([&] {
@@ -147,6 +167,10 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           optionalStr(J, "macs_expr", L.MacsExpr);
           J.attribute("params", L.Params);
           J.attribute("weight_bytes", L.WeightBytes);
+          if (!R.Convention.empty()) {
+            optionalInt(J, "ops", L.Ops);
+            optionalStr(J, "ops_expr", L.OpsExpr);
+          }
           if (L.Shared) {
             J.attribute("shared_weights", true);
             J.attribute("shared_params", L.SharedParams);

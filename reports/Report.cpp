@@ -1,6 +1,7 @@
 // Builds the presentation model from the shape, MAC and weight analyses, and
 // holds the format registry.
 #include "reports/Report.h"
+#include "passes/Conventions.h"
 #include "passes/Weights.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -120,6 +121,30 @@ Report buildReport(AnalysisManager &AM) {
   return R;
 }
 
+void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C) {
+  SymContext &S = AM.sym();
+  const ShapeInfo &SI = AM.get<ShapeInference>();
+  ConventionCounts CC = countOps(AM, C);
+  R.Convention = C.Name;
+  if (R.Cond) // Traffic and roofline figures count MACs; the ops convention is stated beside them.
+    R.Cond->Convention += "; ops under convention '" + C.Name + "'";
+  R.ConventionMeaning = C.Meaning;
+  R.ConventionSource = C.Source;
+  R.TotalOps = CC.Total ? CC.Total.asConst() : std::nullopt;
+  R.TotalOpsExpr = exprText(S, CC.Total);
+  R.UnknownOpsRows = CC.UnknownNodes;
+  // Rows were built in topological order, one per node.
+  for (size_t I = 0; I < SI.Order.size() && I < R.Rows.size(); ++I) {
+    Expr E = CC.Nodes[static_cast<size_t>(SI.Order[I])];
+    R.Rows[I].Ops = E ? E.asConst() : std::nullopt;
+    R.Rows[I].OpsExpr = exprText(S, E);
+  }
+  if (C.SplitPrecision)
+    for (const auto &[P, E] : CC.ByPrecision)
+      R.OpsByPrecision.emplace_back(P, E ? E.str() : "?");
+  R.Diags.insert(R.Diags.end(), CC.Diags.begin(), CC.Diags.end());
+}
+
 llvm::ArrayRef<FormatInfo> formats() {
   static const FormatInfo Table[] = {
       {"table", "aligned per-layer table with totals, for a terminal", writeTable},
@@ -141,13 +166,17 @@ const FormatInfo *findFormat(llvm::StringRef Name) {
 #include "passes/ActivationMemory.h"
 
 namespace opaudit {
-llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts) {
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
+                                   const Convention *C) {
   auto M = loadModel(Path);
   if (!M)
     return M.takeError();
   AnalysisOptions O = Opts;
   bindBatch(**M, O); // --batch binds an unbound symbolic batch dim.
   AnalysisManager AM(**M, std::move(O));
-  return buildReport(AM);
+  Report R = buildReport(AM);
+  if (C)
+    addConventionOps(R, AM, *C);
+  return R;
 }
 } // namespace opaudit

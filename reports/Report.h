@@ -6,6 +6,7 @@
 #pragma once
 
 #include "analyzer/PassManager.h"
+#include "passes/ConventionFile.h"
 #include "passes/MacCount.h"
 #include "passes/Roofline.h"
 
@@ -36,6 +37,9 @@ struct LayerRow {
   int64_t SharedParams = 0;
   bool Shared = false;
   bool Inferred = true; ///< false: shapes partially or not inferred.
+  // Operations under the report's convention (only with --convention).
+  std::optional<int64_t> Ops; ///< Exact ops when known and concrete.
+  std::string OpsExpr;        ///< The ops formula; empty when unknown.
 
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
   std::optional<LayerTraffic> Traffic;
@@ -75,10 +79,21 @@ struct Report {
   std::optional<TrafficInfo> Traffic;
   std::optional<RooflineInfo> Roof; ///< Also needs --hw.
   std::optional<Conditions> Cond;
+  // Operation-counting convention (only with --convention; empty name otherwise).
+  std::string Convention;        ///< Its name.
+  std::string ConventionMeaning; ///< One line: what one operation means.
+  std::string ConventionSource;  ///< Where its rules come from.
+  std::optional<int64_t> TotalOps;
+  std::string TotalOpsExpr; ///< Empty when unknown.
+  size_t UnknownOpsRows = 0;
+  /// Ops by precision, for conventions that split float from integer ops.
+  std::vector<std::pair<std::string, std::string>> OpsByPrecision;
 };
 
 /// Runs the analyses the report needs and builds it.
 Report buildReport(AnalysisManager &AM);
+/// Adds the ops of every row and the total under convention C to R (built from AM).
+void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C);
 
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);
@@ -114,6 +129,8 @@ std::string humanCount(double V);
 
 namespace opaudit {
 /// The library's one entry point: loads a model, runs the analyses and
-/// builds the report. Errors are OpauditError (category Load for unreadable files).
-llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts);
+/// builds the report, with operation counts under convention C when it is
+/// not null. Errors are OpauditError (category Load for unreadable files).
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
+                                   const Convention *C = nullptr);
 } // namespace opaudit

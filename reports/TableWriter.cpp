@@ -72,7 +72,7 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   }
   OS << "\n";
 
-  std::vector<std::array<std::string, 7>> Cells;
+  std::vector<std::vector<std::string>> Cells;
   Cells.push_back({"layer", "op", "output shape", "MACs", "%MACs", "params", "weight bytes"});
   for (const LayerRow &L : R.Rows) {
     std::string Share = L.MacShare ? llvm::formatv("{0:f1}", *L.MacShare * 100).str() : "";
@@ -82,24 +82,35 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     std::string Op = L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType;
     Cells.push_back({printable(L.Name, 48), printable(Op, 32), printable(shapeText(L), 40),
                      macsText(L), Share, Params, groupDigits(L.WeightBytes)});
+    if (!R.Convention.empty()) // --convention: an ops column after %MACs
+      Cells.back().insert(Cells.back().begin() + 5, L.Ops               ? groupDigits(*L.Ops)
+                                                    : L.OpsExpr.empty() ? "?"
+                                                                        : L.OpsExpr);
   }
   std::string TotalMacs = R.TotalMacs                ? groupDigits(*R.TotalMacs)
                           : !R.TotalMacsExpr.empty() ? R.TotalMacsExpr
                                                      : "?";
   Cells.push_back({"TOTAL", "", "", TotalMacs, R.TotalMacs ? "100.0" : "",
                    groupDigits(R.TotalParams), groupDigits(R.TotalWeightBytes)});
-  std::array<size_t, 7> W{};
+  if (!R.Convention.empty()) {
+    Cells.front().insert(Cells.front().begin() + 5, "ops");
+    Cells.back().insert(Cells.back().begin() + 5, R.TotalOps ? groupDigits(*R.TotalOps)
+                                                  : R.TotalOpsExpr.empty() ? "?"
+                                                                           : R.TotalOpsExpr);
+  }
+  const size_t NCols = Cells.front().size();
+  std::vector<size_t> W(NCols);
   for (const auto &Row : Cells)
-    for (size_t I = 0; I < 7; ++I)
+    for (size_t I = 0; I < NCols; ++I)
       W[I] = std::max(W[I], Row[I].size());
-  auto Emit = [&](const std::array<std::string, 7> &Row) {
-    for (size_t I = 0; I < 7; ++I) {
+  auto Emit = [&](const std::vector<std::string> &Row) {
+    for (size_t I = 0; I < NCols; ++I) {
       bool Right = I >= 3;
       if (I)
         OS << "  ";
       if (Right)
         OS.indent(W[I] - Row[I].size()) << Row[I];
-      else if (I == 6)
+      else if (I == NCols - 1)
         OS << Row[I];
       else
         OS << Row[I], OS.indent(W[I] - Row[I].size());
@@ -130,6 +141,20 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
         "             and recurrent cells, 1 per MAC; other layers show '-'\n";
   if (R.Traffic)
     writeTrafficSection(R, OS);
+  if (!R.Convention.empty()) {
+    OS << "ops:         ";
+    if (R.TotalOps)
+      OS << humanCount(static_cast<double>(*R.TotalOps)) << " (" << groupDigits(*R.TotalOps)
+         << ") under convention '" << printable(R.Convention, 60) << "'\n";
+    else if (!R.TotalOpsExpr.empty())
+      OS << R.TotalOpsExpr << " under convention '" << printable(R.Convention, 60) << "'\n";
+    else
+      OS << "? under convention '" << printable(R.Convention, 60) << "' (" << R.UnknownOpsRows
+         << " layer(s) unknown; see diagnostics)\n";
+    for (const auto &[P, V] : R.OpsByPrecision)
+      OS << "             " << P << ": " << V << "\n";
+    OS << "ops mean:    " << printable(R.ConventionMeaning, 400) << "\n";
+  }
 }
 
 } // namespace opaudit

@@ -23,6 +23,7 @@ struct AnalyzeArgs {
   // Traffic, memory and roofline (docs/traffic-model.md).
   std::optional<int64_t> Batch;
   TrafficArgs Traffic;
+  std::string Convention; ///< --convention NAME|FILE; empty: no ops column.
 };
 
 /// Parses the repeatable --dim/--input/--input-value options.
@@ -102,7 +103,14 @@ int run(const AnalyzeArgs &A) {
   auto Opts = toOptions(A);
   if (!Opts)
     return reportError(Opts.takeError());
-  auto R = analyzeFile(A.Models.front(), *Opts);
+  std::optional<Convention> Conv;
+  if (!A.Convention.empty()) {
+    auto C = loadConvention(A.Convention);
+    if (!C)
+      return reportError(C.takeError());
+    Conv = std::move(*C);
+  }
+  auto R = analyzeFile(A.Models.front(), *Opts, Conv ? &*Conv : nullptr);
   if (!R)
     return reportError(R.takeError());
   printDiagnostics(*R, A);
@@ -138,6 +146,10 @@ RunFn setupAnalyze(CLI::App &Sub) {
   Sub.add_option("--batch", A->Batch,
                  "inferences per batch: binds a symbolic batch dim, or scales a fixed-batch model");
   addTrafficOptions(Sub, A->Traffic);
+  Sub.add_option("--convention", A->Convention,
+                 "also count operations under a convention: a built-in name (macs, tops, flops, "
+                 "torchvision, fvcore, darknet, deepspeed, thop, ptflops, onnx-tool, openvino) "
+                 "or a convention file");
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
       ->capture_default_str();

@@ -11,6 +11,10 @@ llvm::ArrayRef<CommandInfo> commands() {
       {"ops", "list the operators opaudit has rules for", setupOps},
       {"sweep", "roofline throughput, latency and weight traffic against batch size (table + SVG)",
        setupSweep},
+      {"reconcile", "one model's total under every built-in counting convention, by class",
+       setupReconcile},
+      {"claim", "check a vendor TOPS/throughput claim: effective TOPS and MAC utilization",
+       setupClaim},
   };
   return Table;
 }

@@ -30,5 +30,7 @@ int reportError(llvm::Error E);
 RunFn setupAnalyze(CLI::App &Sub);
 RunFn setupOps(CLI::App &Sub);
 RunFn setupSweep(CLI::App &Sub);
+RunFn setupReconcile(CLI::App &Sub);
+RunFn setupClaim(CLI::App &Sub);
 
 } // namespace opaudit::cli
