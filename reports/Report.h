@@ -35,6 +35,21 @@ struct LayerRow {
   int64_t SharedParams = 0;
   bool Shared = false;
   bool Inferred = true; ///< false: shapes partially or not inferred.
+  bool Unnamed = false;  ///< The file gives no name; Name was made up from the op type.
+};
+
+/// How the rows are grouped for the writers that use the presentation view.
+enum class GroupBy { None, OpType, Scope };
+/// The order of the presented rows.
+enum class SortBy { Auto, Order, Macs, Params, WeightBytes };
+
+/// Presentation choices: sorting, --top N (the rest folded into `[other]`)
+/// and --group-by. Defaults show every layer in topological order.
+struct ViewOptions {
+  size_t Top = 0; ///< 0: every row.
+  GroupBy Group = GroupBy::None;
+  unsigned ScopeDepth = 1; ///< Name-scope components kept by GroupBy::Scope.
+  SortBy Sort = SortBy::Auto; ///< Auto: topological unless --top/--group-by, then by MACs.
 };
 
 struct Report {
@@ -50,6 +65,13 @@ struct Report {
   int64_t TotalParams = 0;
   int64_t TotalWeightBytes = 0;
   std::vector<Diagnostic> Diags;
+
+  // --- Human-readable reports (issue 6): how writers present the rows, and
+  // the graph picture the HTML report embeds. Both are filled by the CLI.
+  /// --top/--group-by/--sort for the writers that go through present().
+  ViewOptions View;
+  /// SVG of the graph picture; empty unless the chosen format embeds it.
+  std::string GraphSvg;
 };
 
 /// Runs the analyses the report needs and builds it.
@@ -63,6 +85,8 @@ struct FormatInfo {
   llvm::StringRef Name;
   llvm::StringRef Description;
   void (*Write)(const Report &R, llvm::raw_ostream &OS);
+  /// The writer embeds the graph picture (Report::GraphSvg), so the CLI renders it first.
+  bool EmbedsGraph = false;
 };
 
 /// The format registry; drives --help, --list and the error for an unknown format.
@@ -71,6 +95,11 @@ const FormatInfo *findFormat(llvm::StringRef Name);
 
 void writeTable(const Report &R, llvm::raw_ostream &OS);
 void writeJson(const Report &R, llvm::raw_ostream &OS);
+// Writers of the human-readable reports (issue 6); each owns its escaping.
+void writeCsv(const Report &R, llvm::raw_ostream &OS);
+void writeMarkdown(const Report &R, llvm::raw_ostream &OS);
+void writeHtml(const Report &R, llvm::raw_ostream &OS);
+void writeNetron(const Report &R, llvm::raw_ostream &OS);
 
 /// 1234567 -> "1,234,567".
 std::string groupDigits(int64_t V);

@@ -9,6 +9,7 @@ llvm::ArrayRef<CommandInfo> commands() {
   static const CommandInfo Table[] = {
       {"analyze", "per-layer MACs, parameters and weight bytes of a model", setupAnalyze},
       {"ops", "list the operators opaudit has rules for", setupOps},
+      {"graph", "draw the graph with per-node MACs and weights (svg, png, dot)", setupGraph},
   };
   return Table;
 }

@@ -29,5 +29,6 @@ int reportError(llvm::Error E);
 
 RunFn setupAnalyze(CLI::App &Sub);
 RunFn setupOps(CLI::App &Sub);
+RunFn setupGraph(CLI::App &Sub);
 
 } // namespace opaudit::cli
