@@ -104,7 +104,7 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
     bool Data = false;
     for (ValueId In : N.Inputs)
       Data |= In != kNoValue && DataVal[static_cast<size_t>(In)];
-    Visible[static_cast<size_t>(Id)] = O.ShowConstants || Data;
+    Visible[static_cast<size_t>(Id)] = O.ShowConstants || (Data && !isShapeOp(N.OpType));
     if (Data && !isShapeOp(N.OpType))
       for (ValueId Out : N.Outputs)
         if (Out != kNoValue)
