@@ -259,3 +259,12 @@ TEST_CASE("Writers: Netron attachment carries per-node MACs and bytes") {
   CHECK(Conv1["parameters"] == 9472);
   CHECK(Conv1["weight_bytes"] == 37888);
 }
+
+TEST_CASE("Writers: the HTML report loads nothing from anywhere") {
+  auto R = runCli("analyze -q -f html " + samplePath("resnet50.onnx"));
+  REQUIRE(R.Exit == 0);
+  for (const char *Load : {" src=", "<link", "@import", "url(", "<iframe", "<img", "fetch("})
+    CHECK_MESSAGE(R.Out.find(Load) == std::string::npos, Load);
+  CHECK(R.Out.find("<svg") != std::string::npos);        // The graph is inline.
+  CHECK(R.Out.find("118,013,952") != std::string::npos); // /conv1/Conv's row.
+}
