@@ -123,10 +123,12 @@ llvm::ArrayRef<FormatInfo> formats() {
   static const FormatInfo Table[] = {
       {"table", "aligned per-layer table with totals, for a terminal", writeTable},
       {"json", "machine-readable report, schema version 1", writeJson},
-      {"csv", "per-layer rows as RFC 4180 CSV, for spreadsheets", writeCsv},
-      {"md", "per-layer Markdown table with totals, for issues and docs", writeMarkdown},
+      {"csv", "per-layer rows as RFC 4180 CSV, for spreadsheets", writeCsv,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
+      {"md", "per-layer Markdown table with totals, for issues and docs", writeMarkdown,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
       {"html", "one self-contained HTML page: cards, sortable table, charts, graph", writeHtml,
-       /*EmbedsGraph=*/true},
+       /*EmbedsGraph=*/true, /*UsesView=*/true},
       {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron", writeNetron},
   };
   return Table;

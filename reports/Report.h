@@ -87,6 +87,8 @@ struct FormatInfo {
   void (*Write)(const Report &R, llvm::raw_ostream &OS);
   /// The writer embeds the graph picture (Report::GraphSvg), so the CLI renders it first.
   bool EmbedsGraph = false;
+  /// The writer presents rows through present(), so --top/--group-by/--sort apply.
+  bool UsesView = false;
 };
 
 /// The format registry; drives --help, --list and the error for an unknown format.

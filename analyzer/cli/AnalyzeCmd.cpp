@@ -110,8 +110,15 @@ int run(const AnalyzeArgs &A) {
   if (!G || !S) {
     llvm::errs() << "opaudit: error: "
                  << (!G ? "unknown --group-by '" + A.GroupBy + "' (known: none, op_type, scope)"
-                        : "unknown --sort '" + A.Sort + "' (known: auto, order, macs, params, weights)")
+                        : "unknown --sort '" + A.Sort +
+                              "' (known: auto, order, macs, params, weights)")
                  << "\n";
+    return kExitUsage;
+  }
+  if ((A.Top || *G != GroupBy::None || *S != SortBy::Auto) && !F->UsesView) {
+    llvm::errs() << "opaudit: error: --top, --group-by and --sort apply to the csv, md and html "
+                    "formats, not to '"
+                 << F->Name << "'\n";
     return kExitUsage;
   }
   R->View.Top = A.Top;
