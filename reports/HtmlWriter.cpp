@@ -204,11 +204,11 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
      << (Layers ? "<th>op</th><th>output shape</th>" : "<th class=\"n\">layers</th>")
      << "<th class=\"n\">MACs</th><th class=\"n\">%MACs</th><th class=\"n\">params</th>"
         "<th class=\"n\">weight bytes</th></tr></thead>\n<tbody>\n";
-  auto Cells = [&](const ViewRow &Row) {
+  auto Cells = [&](const ViewRow &Row, const std::string &MacsText) {
     auto M = Row.macs();
     std::string MacsV = !Row.MacClass ? "-1" : M ? std::to_string(*M) : "-0.5";
     auto S = Row.share(V.Total);
-    OS << "<td class=\"n\" data-v=\"" << MacsV << "\">" << html(Row.macsText()) << "</td>"
+    OS << "<td class=\"n\" data-v=\"" << MacsV << "\">" << html(MacsText) << "</td>"
        << "<td class=\"n\" data-v=\"" << (S ? llvm::formatv("{0:f6}", *S).str() : "-1") << "\">"
        << (S ? llvm::formatv("{0:f1}", *S * 100).str() : "") << "</td>"
        << "<td class=\"n\" data-v=\"" << Row.Params << "\">" << groupDigits(Row.Params) << "</td>"
@@ -223,13 +223,13 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
          << html(Row.Source ? shapeText(*Row.Source) : "") << "</td>";
     else
       OS << "<td class=\"n\" data-v=\"" << Row.Layers << "\">" << Row.Layers << "</td>";
-    Cells(Row);
+    Cells(Row, Row.macsText());
     OS << "</tr>\n";
   }
   OS << "</tbody>\n<tfoot><tr><td>TOTAL</td>"
      << (Layers ? "<td></td><td></td>"
                 : "<td class=\"n\">" + std::to_string(V.Total.Layers) + "</td>");
-  Cells(V.Total);
+  Cells(V.Total, V.Total.macs() || V.TotalMacsExpr.empty() ? V.Total.macsText() : V.TotalMacsExpr);
   OS << "</tr></tfoot></table></section>\n";
 
   if (!R.Diags.empty()) {

@@ -79,20 +79,21 @@ void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
   OS << "| " << V.Heading << " | " << (Layers ? "op | output shape" : "layers")
      << " | MACs | %MACs | params | weight bytes |\n";
   OS << "| --- | " << (Layers ? "--- | --- " : "---: ") << "| ---: | ---: | ---: | ---: |\n";
-  auto Emit = [&](const ViewRow &Row, bool Bold) {
+  auto Emit = [&](const ViewRow &Row, bool Bold, const std::string &Macs) {
     std::string B = Bold ? "**" : "";
     OS << "| " << B << md(Row.Label) << B << " | ";
     if (Layers)
       OS << md(Row.OpType) << " | " << md(Row.Source ? shapeText(*Row.Source) : "") << " | ";
     else
       OS << Row.Layers << " | ";
-    OS << md(Row.macsText()) << " | " << percent(Row.share(V.Total)) << " | "
-       << groupDigits(Row.Params) << " | " << groupDigits(Row.WeightBytes) << " |\n";
+    OS << md(Macs) << " | " << percent(Row.share(V.Total)) << " | " << groupDigits(Row.Params)
+       << " | " << groupDigits(Row.WeightBytes) << " |\n";
   };
   for (const ViewRow &Row : V.Rows)
-    Emit(Row, false);
-  ViewRow Total = V.Total;
-  Emit(Total, true);
+    Emit(Row, false, Row.macsText());
+  // A symbolic total shows its formula: still the sum of the rows, just not a number yet.
+  Emit(V.Total, true,
+       V.Total.macs() || V.TotalMacsExpr.empty() ? V.Total.macsText() : V.TotalMacsExpr);
   OS << "\n";
   if (auto M = V.Total.macs())
     OS << "**MACs** " << humanCount(static_cast<double>(*M)) << " (" << groupDigits(*M) << ")";

@@ -161,6 +161,8 @@ TEST_CASE("Writers: unknown MACs are '?' and never 0 in CSV") {
   REQUIRE(Rows.size() == 2);
   CHECK(Rows[1][5] == "?");
   CHECK(Rows[1][6] == "3888*N"); // 4*6*6 outputs x 3*3*3 per output, per batch item.
+  // The symbolic total is shown as its formula, Markdown-escaped.
+  CHECK(render(writeMarkdown, R).find("| **TOTAL** |  |  | 3888\\*N |") != std::string::npos);
 }
 
 TEST_CASE("Writers: hostile names round-trip through CSV and are escaped elsewhere") {
