@@ -183,6 +183,15 @@ TEST_CASE("Graph: CLI writes svg, png and dot and rejects unknown formats") {
   CHECK(Bad.Exit == 2);
   CHECK(Bad.Err.find("out.jpg") != std::string::npos);
   CHECK(runCli("graph " + samplePath("tiny_cnn.onnx") + " -o x.svg --color-by heat").Exit == 2);
+  CHECK(runCli("graph " + samplePath("tiny_cnn.onnx") + " -o x.svg --dim N").Exit == 2);
+  std::string Sym = writeTemp("sym.onnx", serializeText(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    agraph (float[N,3,8,8] X, float[4,3,3,3] W) => (float[N,4,6,6] Y) {
+      Y = Conv(X, W)
+    })"));
+  CHECK(runCli("graph " + Sym + " -o - -f dot").Out.find("? MACs") != std::string::npos);
+  CHECK(runCli("graph " + Sym + " -o - -f dot --dim N=2").Out.find("7.78 K MACs (100.0%)") !=
+        std::string::npos); // 2 x 3,888.
   auto Missing = runCli("graph /nonexistent.onnx -o x.svg");
   CHECK(Missing.Exit == 3);
 }

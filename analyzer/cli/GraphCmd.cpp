@@ -18,6 +18,7 @@ struct GraphArgs {
   int CollapseDepth = -1;
   bool CollapseRepeats = false;
   bool ShowConstants = false;
+  std::vector<std::string> Dims;
 };
 
 int run(const GraphArgs &A) {
@@ -47,7 +48,18 @@ int run(const GraphArgs &A) {
                  << "' (known: svg, png, dot)\n";
     return kExitUsage;
   }
-  auto Bytes = drawModel(A.Model, AnalysisOptions(), O, Format);
+  AnalysisOptions AO;
+  for (llvm::StringRef D : A.Dims) {
+    auto [K, V] = D.split('=');
+    int64_t N;
+    if (K.empty() || V.getAsInteger(10, N) || N < 0) {
+      llvm::errs() << "opaudit: error: --dim expects NAME=VALUE with VALUE >= 0, got '" << D
+                   << "'\n";
+      return kExitUsage;
+    }
+    AO.Dims[K] = N;
+  }
+  auto Bytes = drawModel(A.Model, AO, O, Format);
   if (!Bytes)
     return reportError(Bytes.takeError());
   if (A.Output == "-") {
@@ -80,6 +92,7 @@ RunFn setupGraph(CLI::App &Sub) {
   Sub.add_flag(
       "--collapse-repeats", A->CollapseRepeats,
       "draw runs of identical sibling blocks (e.g. 12 transformer layers) once, marked xN");
+  Sub.add_option("--dim", A->Dims, "bind a symbolic dim: NAME=VALUE (repeatable)");
   Sub.add_flag("--show-constants", A->ShowConstants,
                "also draw constants and shape-computing subgraphs (hidden by default)");
   return [A] { return run(*A); };
