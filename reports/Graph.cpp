@@ -271,7 +271,11 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
     }
     PN.MacClass = MacClass;
     if (MacClass) {
-      std::string M = UnknownMacs ? "? MACs" : humanCount(static_cast<double>(Macs)) + " MACs";
+      // One node with a symbolic count shows its formula rather than "?".
+      std::string Unknown = BoxMembers[B].size() == 1 && FirstRow && !FirstRow->MacsExpr.empty()
+                                ? FirstRow->MacsExpr
+                                : "?";
+      std::string M = (UnknownMacs ? Unknown : humanCount(static_cast<double>(Macs))) + " MACs";
       if (!UnknownMacs && Total && *Total > 0)
         M += llvm::formatv(" ({0:f1}%)",
                            100.0 * static_cast<double>(Macs) / static_cast<double>(*Total))
