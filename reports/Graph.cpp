@@ -128,7 +128,8 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
   std::vector<NodeId> Rep(NN);
   for (size_t I = 0; I < NN; ++I)
     Rep[I] = static_cast<NodeId>(I);
-  std::vector<int> RunOf(NN, -1), CopyOf(NN, -1);
+  // (run, copy) of every repeat a node belongs to, outermost first.
+  std::vector<llvm::SmallVector<std::pair<int, int>, 2>> Copies(NN);
   if (O.CollapseRepeats) {
     std::vector<ScopeNode> Tree(1);
     for (NodeId Id : Order) {
@@ -178,8 +179,7 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
             const ScopeNode &Copy = Tree[Kids[K]];
             for (size_t M = 0; M < Copy.Members.size(); ++M) {
               size_t Id = static_cast<size_t>(Copy.Members[M]);
-              RunOf[Id] = Run;
-              CopyOf[Id] = static_cast<int>(K - I);
+              Copies[Id].emplace_back(Run, static_cast<int>(K - I));
               Rep[Id] = First.Members[M];
             }
           }
@@ -237,9 +237,7 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
         continue;
       if (L->MacClass) {
         MacClass = true;
-        if (L->Macs && !__builtin_add_overflow(Macs, *L->Macs, &Macs))
-          ;
-        else
+        if (!L->Macs || __builtin_add_overflow(Macs, *L->Macs, &Macs))
           UnknownMacs = true;
       }
       Weights += L->WeightBytes;
@@ -316,7 +314,12 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
       if (Prod == kNoNode || !Visible[static_cast<size_t>(Prod)])
         continue;
       size_t U = static_cast<size_t>(Prod);
-      if (RunOf[U] >= 0 && RunOf[U] == RunOf[V] && CopyOf[U] != CopyOf[V])
+      bool AcrossCopies = llvm::any_of(Copies[U], [&](std::pair<int, int> RU) {
+        return llvm::any_of(Copies[V], [&](std::pair<int, int> RV) {
+          return RU.first == RV.first && RU.second != RV.second;
+        });
+      });
+      if (AcrossCopies)
         continue;
       size_t A = static_cast<size_t>(Box[U]), B = static_cast<size_t>(Box[V]);
       if (A != B && Seen.emplace(A, B).second)
