@@ -8,6 +8,7 @@
 #include "reports/Presentation.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -161,6 +162,14 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
       }
       return Sig;
     };
+    auto Feeds = [&](const ScopeNode &From, const ScopeNode &To) {
+      llvm::DenseSet<NodeId> In(From.Members.begin(), From.Members.end());
+      for (NodeId Id : To.Members)
+        for (ValueId V : G.node(Id).Inputs)
+          if (V != kNoValue && In.count(G.value(V).Producer))
+            return true;
+      return false;
+    };
     int Runs = 0;
     std::function<void(size_t)> Fold = [&](size_t S) {
       const auto &Kids = Tree[S].Children;
@@ -169,7 +178,9 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
         Sigs.push_back(Signature(Tree[C]));
       for (size_t I = 0; I < Kids.size();) {
         size_t J = I + 1;
-        while (J < Kids.size() && Sigs[J] == Sigs[I])
+        // Only a chain folds: each copy reads what the previous one wrote.
+        // Parallel twins (the query, key and value projections) stay apart.
+        while (J < Kids.size() && Sigs[J] == Sigs[I] && Feeds(Tree[Kids[J - 1]], Tree[Kids[J]]))
           ++J;
         if (J - I >= 2) {
           const ScopeNode &First = Tree[Kids[I]];

@@ -172,23 +172,27 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
   // Charts: always from the whole model, whatever --top/--group-by chose for the table.
   OS << "<section><h2>Where the MACs are</h2><div class=\"charts\">\n";
   {
-    Report ByOp;
-    ByOp.Rows = R.Rows;
-    ByOp.View.Group = GroupBy::OpType;
-    ByOp.View.Top = 10;
-    std::vector<std::pair<std::string, std::optional<int64_t>>> Bars;
-    for (const ViewRow &Row : present(ByOp).Rows)
-      if (Row.MacClass)
-        Bars.emplace_back(Row.Label + " (" + std::to_string(Row.Layers) + ")", Row.macs());
-    barChart(OS, "MACs by op type", Bars);
-    Report Top;
-    Top.Rows = R.Rows;
-    Top.View.Top = 12;
-    Bars.clear();
-    for (const ViewRow &Row : present(Top).Rows)
-      if (Row.MacClass && Row.K == ViewRow::Layer)
-        Bars.emplace_back(Row.Label, Row.macs());
-    barChart(OS, "Top layers by MACs", Bars);
+    // Known counts only: an unknown bar has no length, and the cards say what is unknown.
+    auto Bars = [&](GroupBy G, size_t Max) {
+      Report Whole;
+      Whole.Rows = R.Rows;
+      Whole.View.Group = G;
+      Whole.View.Sort = SortBy::Macs;
+      std::vector<std::pair<std::string, std::optional<int64_t>>> B;
+      for (const ViewRow &Row : present(Whole).Rows)
+        if (Row.MacClass && Row.macs() && B.size() < Max)
+          B.emplace_back(G == GroupBy::OpType ? Row.Label + " (" + std::to_string(Row.Layers) + ")"
+                                              : Row.Label,
+                         Row.macs());
+      return B;
+    };
+    auto ByOp = Bars(GroupBy::OpType, 10);
+    if (ByOp.empty())
+      OS << "<p>No layer has a known MAC count; bind symbolic dims with --dim.</p>\n";
+    else {
+      barChart(OS, "MACs by op type", ByOp);
+      barChart(OS, "Top layers by MACs", Bars(GroupBy::None, 12));
+    }
   }
   OS << "</div></section>\n";
 
