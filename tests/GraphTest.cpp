@@ -6,6 +6,9 @@
 
 #include "reports/Graph.h"
 
+#include "onnx/defs/parser.h"
+#include "onnx/onnx_pb.h"
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -194,4 +197,38 @@ TEST_CASE("Graph: CLI writes svg, png and dot and rejects unknown formats") {
         std::string::npos); // 2 x 3,888.
   auto Missing = runCli("graph /nonexistent.onnx -o x.svg");
   CHECK(Missing.Exit == 3);
+}
+
+TEST_CASE("Graph: chained blocks fold as repeats, parallel twins do not") {
+  onnx::ModelProto MP;
+  auto St = onnx::OnnxParser::Parse(MP, R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    agraph (float[2,4] X, float[4,4] W) => (float[2,4] Z) {
+      A0 = MatMul(X, W)
+      B0 = Relu(A0)
+      A1 = MatMul(B0, W)
+      B1 = Relu(A1)
+      A2 = MatMul(B1, W)
+      B2 = Relu(A2)
+      Q = MatMul(B2, W)
+      K = MatMul(B2, W)
+      Z = Add(Q, K)
+    })");
+  REQUIRE(St.IsOK());
+  const char *Names[] = {"/l.0/fc/MatMul", "/l.0/Relu",      "/l.1/fc/MatMul",
+                         "/l.1/Relu",      "/l.2/fc/MatMul", "/l.2/Relu",
+                         "/q/MatMul",      "/k/MatMul",      "/Add"};
+  for (int I = 0; I < 9; ++I)
+    MP.mutable_graph()->mutable_node(I)->set_name(Names[I]);
+  std::string Bytes;
+  REQUIRE(MP.SerializeToString(&Bytes));
+  GraphOptions O;
+  O.CollapseRepeats = true;
+  Drawn D = draw(writeTemp("chain.onnx", Bytes), O);
+  CHECK(D.P.Repeats == std::map<std::string, size_t>{{"/l.0", 3}});
+  CHECK(D.P.Nodes.size() == 5); // l.0's MatMul and Relu, q, k, Add.
+  CHECK(D.Dot.find("l.0 \u00d73") != std::string::npos);
+  // MatMul -> Relu inside l.0, Relu -> q, Relu -> k, q -> Add, k -> Add: the l.i -> l.i+1
+  // edges would loop back into the one drawn copy and are left out.
+  CHECK(D.P.Edges.size() == 5);
 }
