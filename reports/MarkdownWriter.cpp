@@ -63,7 +63,7 @@ std::string percent(std::optional<double> S) {
 void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
   View V = present(R);
   OS << "# opaudit: " << md(R.Path) << "\n\n";
-  OS << "- producer: " << md(R.Producer.empty() ? "(none)" : R.Producer) << "\n";
+  OS << "- producer: " << (R.Producer.empty() ? "(none)" : md(R.Producer)) << "\n";
   OS << "- opsets: ";
   for (size_t I = 0; I < R.Opsets.size(); ++I)
     OS << (I ? ", " : "") << md(R.Opsets[I].first) << " " << R.Opsets[I].second;
