@@ -110,6 +110,7 @@ Report buildReport(AnalysisManager &AM) {
     Row.Shared = W.Shared;
     NodeStatus St = SI.Status[static_cast<size_t>(Id)];
     Row.Inferred = St == NodeStatus::Inferred;
+    Row.Unnamed = N.Name.empty();
     R.Rows.push_back(std::move(Row));
   }
   for (const Diagnostic &D : M.LoadDiagnostics)
@@ -149,6 +150,13 @@ llvm::ArrayRef<FormatInfo> formats() {
   static const FormatInfo Table[] = {
       {"table", "aligned per-layer table with totals, for a terminal", writeTable},
       {"json", "machine-readable report, schema version 1", writeJson},
+      {"csv", "per-layer rows as RFC 4180 CSV, for spreadsheets", writeCsv,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
+      {"md", "per-layer Markdown table with totals, for issues and docs", writeMarkdown,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
+      {"html", "one self-contained HTML page: cards, sortable table, charts, graph", writeHtml,
+       /*EmbedsGraph=*/true, /*UsesView=*/true},
+      {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron", writeNetron},
   };
   return Table;
 }

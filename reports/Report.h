@@ -44,6 +44,7 @@ struct LayerRow {
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
   std::optional<LayerTraffic> Traffic;
   std::optional<LayerRoofline> Roof; ///< Also needs --hw.
+  bool Unnamed = false;  ///< The file gives no name; Name was made up from the op type.
 };
 
 /// Every condition a traffic or roofline figure depends on, stated in the report.
@@ -58,6 +59,20 @@ struct Conditions {
   std::string OperatingPoint; ///< "name (F MHz, V V, process, T C)"; empty without --hw.
   double Utilization = 1.0;
   std::string Convention;
+};
+
+/// How the rows are grouped for the writers that use the presentation view.
+enum class GroupBy { None, OpType, Scope };
+/// The order of the presented rows.
+enum class SortBy { Auto, Order, Macs, Params, WeightBytes };
+
+/// Presentation choices: sorting, --top N (the rest folded into `[other]`)
+/// and --group-by. Defaults show every layer in topological order.
+struct ViewOptions {
+  size_t Top = 0; ///< 0: every row.
+  GroupBy Group = GroupBy::None;
+  unsigned ScopeDepth = 1; ///< Name-scope components kept by GroupBy::Scope.
+  SortBy Sort = SortBy::Auto; ///< Auto: topological unless --top/--group-by, then by MACs.
 };
 
 struct Report {
@@ -88,6 +103,12 @@ struct Report {
   size_t UnknownOpsRows = 0;
   /// Ops by precision, for conventions that split float from integer ops.
   std::vector<std::pair<std::string, std::string>> OpsByPrecision;
+  // --- Human-readable reports (issue 6): how writers present the rows, and
+  // the graph picture the HTML report embeds. Both are filled by the CLI.
+  /// --top/--group-by/--sort for the writers that go through present().
+  ViewOptions View;
+  /// SVG of the graph picture; empty unless the chosen format embeds it.
+  std::string GraphSvg;
 };
 
 /// Runs the analyses the report needs and builds it.
@@ -103,6 +124,10 @@ struct FormatInfo {
   llvm::StringRef Name;
   llvm::StringRef Description;
   void (*Write)(const Report &R, llvm::raw_ostream &OS);
+  /// The writer embeds the graph picture (Report::GraphSvg), so the CLI renders it first.
+  bool EmbedsGraph = false;
+  /// The writer presents rows through present(), so --top/--group-by/--sort apply.
+  bool UsesView = false;
 };
 
 /// The format registry; drives --help, --list and the error for an unknown format.
@@ -119,6 +144,11 @@ void addTrafficToReport(AnalysisManager &AM, Report &R);
 std::string secondsText(double Seconds);
 /// 1595654.5 -> "1,595,654.5": grouped, up to three decimals (a per-inference share of bytes).
 std::string fractionalBytesText(double Bytes);
+// Writers of the human-readable reports (issue 6); each owns its escaping.
+void writeCsv(const Report &R, llvm::raw_ostream &OS);
+void writeMarkdown(const Report &R, llvm::raw_ostream &OS);
+void writeHtml(const Report &R, llvm::raw_ostream &OS);
+void writeNetron(const Report &R, llvm::raw_ostream &OS);
 
 /// 1234567 -> "1,234,567".
 std::string groupDigits(int64_t V);

@@ -2,6 +2,8 @@
 // then the chosen writer. Diagnostics go to stderr, the report to stdout or -o.
 #include "analyzer/cli/Commands.h"
 #include "analyzer/cli/TrafficOptions.h"
+#include "reports/Graph.h"
+#include "reports/Presentation.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -24,6 +26,11 @@ struct AnalyzeArgs {
   std::optional<int64_t> Batch;
   TrafficArgs Traffic;
   std::string Convention; ///< --convention NAME|FILE; empty: no ops column.
+  // Presentation (issue 6): --top, --group-by, --sort, --scope-depth.
+  size_t Top = 0;
+  std::string GroupBy = "none";
+  std::string Sort = "auto";
+  unsigned ScopeDepth = 1;
 };
 
 /// Parses the repeatable --dim/--input/--input-value options.
@@ -114,6 +121,38 @@ int run(const AnalyzeArgs &A) {
   if (!R)
     return reportError(R.takeError());
   printDiagnostics(*R, A);
+  // Presentation choices and, for formats that embed it, the graph picture.
+  auto G = groupByFromName(A.GroupBy);
+  auto S = A.Sort == "auto" ? std::optional<SortBy>(SortBy::Auto) : sortByFromName(A.Sort);
+  if (!G || !S) {
+    llvm::errs() << "opaudit: error: "
+                 << (!G ? "unknown --group-by '" + A.GroupBy + "' (known: none, op_type, scope)"
+                        : "unknown --sort '" + A.Sort +
+                              "' (known: auto, order, macs, params, weights)")
+                 << "\n";
+    return kExitUsage;
+  }
+  if ((A.Top || *G != GroupBy::None || *S != SortBy::Auto) && !F->UsesView) {
+    llvm::errs() << "opaudit: error: --top, --group-by and --sort apply to the csv, md and html "
+                    "formats, not to '"
+                 << F->Name << "'\n";
+    return kExitUsage;
+  }
+  R->View.Top = A.Top;
+  R->View.Group = *G;
+  R->View.Sort = *S;
+  R->View.ScopeDepth = A.ScopeDepth;
+  if (F->EmbedsGraph) {
+    // Big graphs are drawn with repeated blocks folded so the page stays light.
+    GraphOptions GO;
+    GO.CollapseRepeats = R->NumNodes > 400;
+    auto Svg = drawModel(A.Models.front(), *Opts, GO, "svg");
+    if (Svg)
+      R->GraphSvg = std::move(*Svg);
+    else
+      llvm::errs() << R->Path << ": warning: no graph picture: "
+                   << llvm::toString(Svg.takeError()) << "\n";
+  }
   if (A.Output.empty() || A.Output == "-") {
     F->Write(*R, llvm::outs());
     llvm::outs().flush();
@@ -151,6 +190,15 @@ RunFn setupAnalyze(CLI::App &Sub) {
                  "torchvision, fvcore, darknet, deepspeed, thop, ptflops, onnx-tool, openvino) "
                  "or a convention file");
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
+  Sub.add_option("--top", A->Top, "show the N heaviest rows and fold the rest into [other]");
+  Sub.add_option("--group-by", A->GroupBy, "rows per layer (none), per op_type or per name scope")
+      ->capture_default_str();
+  Sub.add_option("--sort", A->Sort,
+                 "row order: auto (topological, or by MACs with --top/--group-by), order, macs, "
+                 "params, weights")
+      ->capture_default_str();
+  Sub.add_option("--scope-depth", A->ScopeDepth, "name-scope components kept by --group-by scope")
+      ->capture_default_str();
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
       ->capture_default_str();
   return [A] { return run(*A); };

@@ -15,6 +15,7 @@ llvm::ArrayRef<CommandInfo> commands() {
        setupReconcile},
       {"claim", "check a vendor TOPS/throughput claim: effective TOPS and MAC utilization",
        setupClaim},
+      {"graph", "draw the graph with per-node MACs and weights (svg, png, dot)", setupGraph},
   };
   return Table;
 }

@@ -32,5 +32,6 @@ RunFn setupOps(CLI::App &Sub);
 RunFn setupSweep(CLI::App &Sub);
 RunFn setupReconcile(CLI::App &Sub);
 RunFn setupClaim(CLI::App &Sub);
+RunFn setupGraph(CLI::App &Sub);
 
 } // namespace opaudit::cli

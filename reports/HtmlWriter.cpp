@@ -1,0 +1,257 @@
+// The HTML report: one self-contained page that loads nothing from the
+// network (no fonts, scripts, styles or images from elsewhere), so it can be
+// mailed, archived or opened offline. It holds summary cards, charts drawn as
+// inline SVG, the graph picture (Report::GraphSvg, when rendered) and the
+// per-layer table of the presentation view, which a few lines of inline
+// script make sortable and filterable. Every model-provided string goes
+// through html(), so a node named `<script>` is text, never markup.
+#include "reports/Presentation.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace opaudit {
+
+namespace {
+std::string html(llvm::StringRef S) {
+  std::string R;
+  for (char C : S) {
+    switch (C) {
+    case '&':
+      R += "&amp;";
+      break;
+    case '<':
+      R += "&lt;";
+      break;
+    case '>':
+      R += "&gt;";
+      break;
+    case '"':
+      R += "&quot;";
+      break;
+    case '\'':
+      R += "&#39;";
+      break;
+    case '\n':
+      R += "&#10;";
+      break;
+    default:
+      R += C;
+    }
+  }
+  return R;
+}
+
+/// One summary card: a figure with a caption and a detail line.
+struct Card {
+  std::string Caption, Value, Detail;
+};
+
+/// The summary cards. Figures other analyses add to the Report (ops under a
+/// convention, weight traffic per inference, the roofline bound, ...) get a
+/// card here, shown only when the Report carries them.
+std::vector<Card> summaryCards(const Report &R, const View &V) {
+  std::vector<Card> C;
+  if (auto M = V.Total.macs())
+    C.push_back(
+        {"MACs", humanCount(static_cast<double>(*M)), groupDigits(*M) + " multiply-accumulates"});
+  else if (!V.TotalMacsExpr.empty())
+    C.push_back({"MACs", V.TotalMacsExpr, "symbolic: bind dims with --dim"});
+  else
+    C.push_back({"MACs", "?", std::to_string(V.Total.UnknownMacLayers) + " layer(s) unknown"});
+  C.push_back(
+      {"Parameters", humanCount(static_cast<double>(V.Total.Params)), groupDigits(V.Total.Params)});
+  C.push_back({"Weights", humanBytes(V.Total.WeightBytes),
+               groupDigits(V.Total.WeightBytes) + " bytes at stored dtypes"});
+  C.push_back({"Nodes", groupDigits(static_cast<int64_t>(R.NumNodes)),
+               std::to_string(R.Diags.size()) + " diagnostic(s)"});
+  return C;
+}
+
+/// A horizontal bar chart as inline SVG; Unknown bars are drawn hatched-free and labelled "?".
+void barChart(llvm::raw_ostream &OS, llvm::StringRef Title,
+              const std::vector<std::pair<std::string, std::optional<int64_t>>> &Bars) {
+  int64_t Max = 1;
+  for (const auto &B : Bars)
+    if (B.second)
+      Max = std::max(Max, *B.second);
+  const int LabelW = 260, BarW = 360, RowH = 20;
+  int H = static_cast<int>(Bars.size()) * RowH + 8;
+  OS << "<figure class=\"chart\"><figcaption>" << html(Title) << "</figcaption>\n"
+     << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << LabelW + BarW + 110
+     << "\" height=\"" << H << "\" role=\"img\">\n";
+  for (size_t I = 0; I < Bars.size(); ++I) {
+    int Y = static_cast<int>(I) * RowH + 4;
+    std::string Label = Bars[I].first;
+    if (Label.size() > 40)
+      Label = "..." + Label.substr(Label.size() - 37);
+    double W =
+        Bars[I].second ? static_cast<double>(*Bars[I].second) / static_cast<double>(Max) * BarW : 0;
+    OS << "<text x=\"" << LabelW - 6 << "\" y=\"" << Y + 13 << "\" text-anchor=\"end\"><title>"
+       << html(Bars[I].first) << "</title>" << html(Label) << "</text>";
+    OS << llvm::formatv("<rect x=\"{0}\" y=\"{1}\" width=\"{2:f1}\" height=\"{3}\"/>", LabelW, Y,
+                        std::max(W, 1.0), RowH - 5);
+    OS << "<text x=\"" << LabelW + static_cast<int>(W) + 6 << "\" y=\"" << Y + 13 << "\">"
+       << (Bars[I].second ? humanCount(static_cast<double>(*Bars[I].second)) : std::string("?"))
+       << "</text>\n";
+  }
+  OS << "</svg></figure>\n";
+}
+
+/// The graph picture without its XML prolog, ready to sit inside HTML.
+llvm::StringRef inlineSvg(llvm::StringRef Svg) {
+  size_t At = Svg.find("<svg");
+  return At == llvm::StringRef::npos ? llvm::StringRef() : Svg.substr(At);
+}
+
+const char *kStyle = R"(
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
+header{background:#1d2330;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px;word-break:break-all}
+header p{margin:4px 0 0;color:#c5cad6;font-size:13px}main{padding:16px 24px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}
+.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:170px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.card .c{font-size:12px;text-transform:uppercase;color:#667;letter-spacing:.04em}
+.card .v{font-size:26px;font-weight:600}.card .d{font-size:12px;color:#667}
+section{background:#fff;border-radius:8px;padding:12px 16px;margin-bottom:16px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h2{font-size:16px;margin:0 0 8px}.charts{display:flex;flex-wrap:wrap;gap:24px}
+figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
+.chart svg{font-size:12px}.chart rect{fill:#d9534f}
+.graph{overflow:auto;max-height:80vh;border:1px solid #ddd}
+input#filter{padding:6px 8px;width:320px;margin-bottom:8px;border:1px solid #bbb;border-radius:4px}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;white-space:pre-wrap;word-break:break-all}
+th{cursor:pointer;background:#eef0f4;position:sticky;top:0;user-select:none}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.other td{font-style:italic}tfoot td{font-weight:600;border-top:2px solid #999}
+.diag{font-family:monospace;font-size:12px;white-space:pre-wrap}
+)";
+
+const char *kScript = R"(
+(function(){
+  var table=document.getElementById('layers'), body=table.tBodies[0];
+  var rows=Array.prototype.slice.call(body.rows), dir={};
+  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
+    th.addEventListener('click',function(){
+      var num=th.classList.contains('n'), d=dir[col]=-(dir[col]||(num?1:-1));
+      rows.sort(function(a,b){
+        var x=a.cells[col].getAttribute('data-v')||a.cells[col].textContent;
+        var y=b.cells[col].getAttribute('data-v')||b.cells[col].textContent;
+        if(num){x=parseFloat(x);y=parseFloat(y);}
+        return x<y?-d:x>y?d:0;});
+      rows.forEach(function(r){body.appendChild(r);});
+    });
+  });
+  document.getElementById('filter').addEventListener('input',function(e){
+    var q=e.target.value.toLowerCase(), shown=0;
+    rows.forEach(function(r){var ok=r.textContent.toLowerCase().indexOf(q)>=0;r.style.display=ok?'':'none';shown+=ok;});
+    document.getElementById('shown').textContent=shown+' of '+rows.length+' rows';
+  });
+  document.getElementById('shown').textContent=rows.length+' rows';
+})();
+)";
+} // namespace
+
+void writeHtml(const Report &R, llvm::raw_ostream &OS) {
+  View V = present(R);
+  OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+     << "<title>opaudit: " << html(R.Path) << "</title>\n<style>" << kStyle << "</style>\n"
+     << "</head>\n<body>\n<header><h1>" << html(R.Path) << "</h1><p>producer "
+     << html(R.Producer.empty() ? "(none)" : R.Producer) << " &middot; opsets ";
+  for (size_t I = 0; I < R.Opsets.size(); ++I)
+    OS << (I ? ", " : "") << html(R.Opsets[I].first) << " " << R.Opsets[I].second;
+  OS << " &middot; " << R.NumNodes << " nodes";
+  for (const auto &[D, Val] : R.Dims)
+    OS << " &middot; " << html(D) << "=" << Val;
+  OS << "</p></header>\n<main>\n<div class=\"cards\">\n";
+  for (const Card &C : summaryCards(R, V))
+    OS << "<div class=\"card\"><div class=\"c\">" << html(C.Caption) << "</div><div class=\"v\">"
+       << html(C.Value) << "</div><div class=\"d\">" << html(C.Detail) << "</div></div>\n";
+  OS << "</div>\n";
+
+  // Charts: always from the whole model, whatever --top/--group-by chose for the table.
+  OS << "<section><h2>Where the MACs are</h2><div class=\"charts\">\n";
+  {
+    // Known counts only: an unknown bar has no length, and the cards say what is unknown.
+    auto Bars = [&](GroupBy G, size_t Max) {
+      Report Whole;
+      Whole.Rows = R.Rows;
+      Whole.View.Group = G;
+      Whole.View.Sort = SortBy::Macs;
+      std::vector<std::pair<std::string, std::optional<int64_t>>> B;
+      for (const ViewRow &Row : present(Whole).Rows)
+        if (Row.MacClass && Row.macs() && B.size() < Max)
+          B.emplace_back(G == GroupBy::OpType ? Row.Label + " (" + std::to_string(Row.Layers) + ")"
+                                              : Row.Label,
+                         Row.macs());
+      return B;
+    };
+    auto ByOp = Bars(GroupBy::OpType, 10);
+    if (ByOp.empty())
+      OS << "<p>No layer has a known MAC count; bind symbolic dims with --dim.</p>\n";
+    else {
+      barChart(OS, "MACs by op type", ByOp);
+      barChart(OS, "Top layers by MACs", Bars(GroupBy::None, 12));
+    }
+  }
+  OS << "</div></section>\n";
+
+  llvm::StringRef Svg = inlineSvg(R.GraphSvg);
+  if (!Svg.empty())
+    OS << "<section><h2>Graph</h2><div class=\"graph\">\n" << Svg << "</div></section>\n";
+
+  bool Layers = R.View.Group == GroupBy::None;
+  OS << "<section><h2>Per-" << html(V.Heading) << " figures</h2>\n"
+     << "<input id=\"filter\" type=\"search\" placeholder=\"filter rows\"> <span "
+        "id=\"shown\"></span>\n"
+     << "<table id=\"layers\"><thead><tr><th>" << html(V.Heading) << "</th>"
+     << (Layers ? "<th>op</th><th>output shape</th>" : "<th class=\"n\">layers</th>")
+     << "<th class=\"n\">MACs</th><th class=\"n\">%MACs</th><th class=\"n\">params</th>"
+        "<th class=\"n\">weight bytes</th></tr></thead>\n<tbody>\n";
+  auto Cells = [&](const ViewRow &Row, const std::string &MacsText) {
+    auto M = Row.macs();
+    std::string MacsV = !Row.MacClass ? "-1" : M ? std::to_string(*M) : "-0.5";
+    auto S = Row.share(V.Total);
+    OS << "<td class=\"n\" data-v=\"" << MacsV << "\">" << html(MacsText) << "</td>"
+       << "<td class=\"n\" data-v=\"" << (S ? llvm::formatv("{0:f6}", *S).str() : "-1") << "\">"
+       << (S ? llvm::formatv("{0:f1}", *S * 100).str() : "") << "</td>"
+       << "<td class=\"n\" data-v=\"" << Row.Params << "\">" << groupDigits(Row.Params) << "</td>"
+       << "<td class=\"n\" data-v=\"" << Row.WeightBytes << "\">" << groupDigits(Row.WeightBytes)
+       << "</td>";
+  };
+  for (const ViewRow &Row : V.Rows) {
+    OS << (Row.K == ViewRow::Other ? "<tr class=\"other\">" : "<tr>") << "<td>" << html(Row.Label)
+       << "</td>";
+    if (Layers)
+      OS << "<td>" << html(Row.OpType) << "</td><td>"
+         << html(Row.Source ? shapeText(*Row.Source) : "") << "</td>";
+    else
+      OS << "<td class=\"n\" data-v=\"" << Row.Layers << "\">" << Row.Layers << "</td>";
+    Cells(Row, Row.macsText());
+    OS << "</tr>\n";
+  }
+  OS << "</tbody>\n<tfoot><tr><td>TOTAL</td>"
+     << (Layers ? "<td></td><td></td>"
+                : "<td class=\"n\">" + std::to_string(V.Total.Layers) + "</td>");
+  Cells(V.Total, V.Total.macs() || V.TotalMacsExpr.empty() ? V.Total.macsText() : V.TotalMacsExpr);
+  OS << "</tr></tfoot></table></section>\n";
+
+  if (!R.Diags.empty()) {
+    OS << "<section><h2>Diagnostics (" << R.Diags.size() << ")</h2><div class=\"diag\">";
+    size_t Shown = 0;
+    for (const Diagnostic &D : R.Diags) {
+      if (Shown++ == 200) {
+        OS << "... " << R.Diags.size() - 200 << " more; --format json lists them all\n";
+        break;
+      }
+      OS << html(D.str()) << "\n";
+    }
+    OS << "</div></section>\n";
+  }
+  OS << "<section><h2>Convention</h2><p>MACs are multiply-accumulates of Conv, ConvTranspose, "
+        "Gemm, MatMul, Einsum and recurrent cells, one per MAC; other layers show '-'. "
+        "'?' is unknown, never zero. Totals are the sum of the rows.</p></section>\n"
+     << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
+}
+
+} // namespace opaudit
