@@ -74,6 +74,15 @@ std::optional<llvm::SmallVector<int64_t, 8>> InferContext::intValues(size_t I) c
   return Out;
 }
 
+std::optional<llvm::SmallVector<Expr, 8>> InferContext::exprValues(size_t I) const {
+  const ConstValue *V = value(I);
+  if (!V || V->isReal())
+    return std::nullopt;
+  if (llvm::any_of(V->Ints, [](Expr E) { return !E; }))
+    return std::nullopt;
+  return llvm::SmallVector<Expr, 8>(V->Ints.begin(), V->Ints.end());
+}
+
 int64_t InferContext::attrInt(llvm::StringRef Name, int64_t Default) const {
   const Attribute *A = N.attr(Name);
   return A && A->Kind == AttrKind::Int ? A->I : Default;
@@ -121,6 +130,11 @@ Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims) {
   return R;
 }
 
+bool hasClamp(Expr E) {
+  std::string T = E.str();
+  return T.find("min(") != std::string::npos || T.find("max(") != std::string::npos;
+}
+
 std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *> Shapes,
                                      InferContext *Ctx) {
   size_t Rank = 0;
@@ -152,9 +166,17 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
         R[Off + I] = Expr();
         continue;
       }
-      // A symbol against a constant > 1 must equal that constant (or be 1);
-      // two symbols: valid broadcasting gives the larger.
-      R[Off + I] = A.isConst() ? A : B.isConst() ? B : S.max(A, B);
+      // A symbol against a constant > 1 must equal that constant (or be 1).
+      if (A.isConst() || B.isConst()) {
+        R[Off + I] = A.isConst() ? A : B;
+        continue;
+      }
+      // Two different expressions: a valid model has them equal (or one is 1).
+      // A clamp such as min(seq, 512) (a Slice of a 512-long table up to seq)
+      // meeting seq is the same length wherever the model runs, so the plain
+      // polynomial is kept; otherwise the larger is exact for either case.
+      bool AClamp = hasClamp(A), BClamp = hasClamp(B);
+      R[Off + I] = AClamp != BClamp ? (AClamp ? B : A) : S.max(A, B);
     }
   }
   return R;

@@ -63,6 +63,9 @@ public:
   }
   /// Known integer contents of input I as concrete numbers (all elements constant).
   std::optional<llvm::SmallVector<int64_t, 8>> intValues(size_t I) const;
+  /// Known integer contents of input I as expressions (every element known,
+  /// possibly symbolic: a Slice end read from Shape stays "seq").
+  std::optional<llvm::SmallVector<Expr, 8>> exprValues(size_t I) const;
 
   int64_t attrInt(llvm::StringRef Name, int64_t Default) const;
   std::optional<llvm::SmallVector<int64_t, 4>> attrInts(llvm::StringRef Name) const;
@@ -140,5 +143,7 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
 /// Normalizes a possibly negative axis against Rank; nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank);
 Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims);
+/// True if E contains a min or max atom (a clamp left by Slice or Pad).
+bool hasClamp(Expr E);
 
 } // namespace opaudit

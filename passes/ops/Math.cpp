@@ -131,6 +131,30 @@ Expr applyInt(SymContext &S, BinOp Op, Expr A, Expr B) {
   }
   if (A == B && (Op == BinOp::Equal || Op == BinOp::LessEq || Op == BinOp::GreaterEq))
     return S.constant(1);
+  if ((!CA || !CB) && Op >= BinOp::Equal && Op <= BinOp::GreaterEq) {
+    // Dims are >= 0, so e.g. seq == -1 is decidable without a value for seq.
+    Expr D = S.sub(A, B);
+    Expr One = S.constant(1);
+    int Sign = S.isKnownNonNegative(S.sub(D, One))   ? 2  // A > B
+               : S.isKnownNonNegative(S.sub(S.neg(D), One)) ? -2 // A < B
+               : S.isKnownNonNegative(D)             ? 1  // A >= B
+               : S.isKnownNonNegative(S.neg(D))      ? -1 // A <= B
+                                                     : 0;
+    switch (Op) {
+    case BinOp::Equal:
+      return Sign == 2 || Sign == -2 ? S.constant(0) : Expr();
+    case BinOp::Less:
+      return Sign > 0 ? S.constant(0) : Sign == -2 ? S.constant(1) : Expr();
+    case BinOp::LessEq:
+      return Sign == 2 ? S.constant(0) : Sign < 0 ? S.constant(1) : Expr();
+    case BinOp::Greater:
+      return Sign < 0 ? S.constant(0) : Sign == 2 ? S.constant(1) : Expr();
+    case BinOp::GreaterEq:
+      return Sign == -2 ? S.constant(0) : Sign > 0 ? S.constant(1) : Expr();
+    default:
+      return Expr();
+    }
+  }
   if (!CA || !CB)
     return Expr();
   int64_t X = *CA, Y = *CB;

@@ -572,6 +572,23 @@ void inferTranspose(InferContext &C) {
     Out.push_back((*In)[static_cast<size_t>(*A)]);
   }
   C.setOutput(0, C.inType(0), Out);
+  const ConstValue *V = C.value(0);
+  if (!V || V->Dims.size() != Rank)
+    return;
+  ConstValue R;
+  R.Elem = V->Elem;
+  for (int64_t P : Perm)
+    R.Dims.push_back(V->Dims[static_cast<size_t>(*normalizeAxis(P, static_cast<int64_t>(Rank)))]);
+  forEachIndex(R.Dims, [&](llvm::ArrayRef<int64_t> Idx) {
+    llvm::SmallVector<int64_t, 6> Src(Rank, 0);
+    for (size_t K = 0; K < Rank; ++K)
+      Src[static_cast<size_t>(*normalizeAxis(Perm[K], static_cast<int64_t>(Rank)))] = Idx[K];
+    if (V->isReal())
+      R.Reals.push_back(Indexer<double>{V->Dims, V->Reals}.at(Src));
+    else
+      R.Ints.push_back(Indexer<Expr>{V->Dims, V->Ints}.at(Src));
+  });
+  C.setOutputValue(0, std::move(R));
 }
 
 /// Clamped slice length along a dim, exact when everything is constant.
@@ -613,6 +630,39 @@ Expr sliceLength(SymContext &S, Expr Dim, int64_t Start, int64_t End, int64_t St
   return S.max(Len, S.constant(0));
 }
 
+/// Slice length when a bound is symbolic (read from Shape at run time). A
+/// symbolic bound that is provably >= 0 is clamped with min against the dim;
+/// one whose sign is unknown leaves the length unknown.
+Expr sliceLengthExpr(SymContext &S, Expr Dim, Expr Start, Expr End, int64_t Step) {
+  auto SC = Start.asConst(), EC = End.asConst();
+  if (SC && EC)
+    return sliceLength(S, Dim, *SC, *EC, Step);
+  if (Step == 0 || !Dim || !Start || !End)
+    return Expr();
+  constexpr int64_t kBig = INT64_MAX / 4;
+  auto Bound = [&](Expr X) -> Expr {
+    if (auto K = X.asConst()) {
+      if (*K >= kBig)
+        return Step > 0 ? Dim : S.sub(Dim, S.constant(1));
+      if (*K <= -kBig)
+        return Step > 0 ? S.constant(0) : S.constant(-1);
+      Expr V = *K < 0 ? S.add(Dim, X) : X;
+      if (Step > 0)
+        return S.min(S.max(V, S.constant(0)), Dim);
+      return S.min(S.max(V, S.constant(-1)), S.sub(Dim, S.constant(1)));
+    }
+    if (!S.isKnownNonNegative(X))
+      return Expr();
+    return Step > 0 ? S.min(X, Dim) : S.min(X, S.sub(Dim, S.constant(1)));
+  };
+  Expr B = Bound(Start), E = Bound(End);
+  if (!B || !E)
+    return Expr();
+  Expr Len = Step > 0 ? S.ceilDiv(S.sub(E, B), S.constant(Step))
+                      : S.ceilDiv(S.sub(B, E), S.constant(-Step));
+  return S.max(Len, S.constant(0));
+}
+
 void inferSlice(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
@@ -621,34 +671,38 @@ void inferSlice(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   int64_t Rank = static_cast<int64_t>(In->size());
-  llvm::SmallVector<int64_t, 4> Starts, Ends, Axes, Steps;
+  llvm::SmallVector<Expr, 4> Starts, Ends;
+  llvm::SmallVector<int64_t, 4> Axes, Steps;
+  auto Unknown = [&](const char *Why) {
+    C.setOutput(0, C.inType(0), Shape(In->size(), Expr()));
+    return C.fail(Why);
+  };
   if (C.opset() < 10) {
     auto St = C.attrInts("starts"), En = C.attrInts("ends");
     if (!St || !En)
       return C.fail("starts/ends missing");
-    Starts = *St;
-    Ends = *En;
+    for (int64_t X : *St)
+      Starts.push_back(S.constant(X));
+    for (int64_t X : *En)
+      Ends.push_back(S.constant(X));
     if (auto A = C.attrInts("axes"))
       Axes = *A;
   } else {
-    auto St = C.intValues(1), En = C.intValues(2);
-    if (!St || !En) {
-      Shape Out(In->size(), Expr());
-      C.setOutput(0, C.inType(0), Out);
-      return C.fail("slice bounds are not known");
-    }
+    auto St = C.exprValues(1), En = C.exprValues(2);
+    if (!St || !En)
+      return Unknown("slice bounds are not known");
     Starts.assign(St->begin(), St->end());
     Ends.assign(En->begin(), En->end());
     if (C.hasInput(3)) {
       auto A = C.intValues(3);
       if (!A)
-        return C.fail("slice axes are not known");
+        return Unknown("slice axes are not known");
       Axes.assign(A->begin(), A->end());
     }
     if (C.hasInput(4)) {
       auto P = C.intValues(4);
       if (!P)
-        return C.fail("slice steps are not known");
+        return Unknown("slice steps are not known");
       Steps.assign(P->begin(), P->end());
     }
   }
@@ -666,32 +720,53 @@ void inferSlice(InferContext &C) {
       return C.fail("slice axis out of range");
     if (Steps[I] == 0)
       return C.fail("slice step is 0");
-    Out[static_cast<size_t>(*A)] = sliceLength(S, (*In)[static_cast<size_t>(*A)], Starts[I], Ends[I], Steps[I]);
+    Out[static_cast<size_t>(*A)] =
+        sliceLengthExpr(S, (*In)[static_cast<size_t>(*A)], Starts[I], Ends[I], Steps[I]);
   }
   C.setOutput(0, C.inType(0), Out);
-  // Values: 1-D slices of shape vectors.
+  // Values: slices of small known tensors with constant bounds.
   const ConstValue *V = C.value(0);
-  if (V && V->Dims.size() == 1 && Starts.size() == 1) {
-    int64_t N = V->Dims[0];
-    auto Len = sliceLength(S, S.constant(N), Starts[0], Ends[0], Steps[0]).asConst();
-    if (!Len)
+  if (!V || static_cast<int64_t>(V->Dims.size()) != Rank)
+    return;
+  llvm::SmallVector<int64_t, 4> Begin(V->Dims.size(), 0), Step(V->Dims.size(), 1),
+      Len(V->Dims.begin(), V->Dims.end());
+  for (size_t I = 0; I < Starts.size(); ++I) {
+    size_t A = static_cast<size_t>(*normalizeAxis(Axes[I], Rank));
+    auto St = Starts[I].asConst(), En = Ends[I].asConst();
+    if (!St || !En)
       return;
-    int64_t B = Starts[0] < 0 ? std::max<int64_t>(Starts[0] + N, Steps[0] > 0 ? 0 : -1)
-                              : std::min(Starts[0], Steps[0] > 0 ? N : N - 1);
-    ConstValue R;
-    R.Elem = V->Elem;
-    R.Dims = {*Len};
-    for (int64_t K = 0; K < *Len; ++K) {
-      int64_t Idx = B + K * Steps[0];
-      if (Idx < 0 || Idx >= N)
-        return;
-      if (V->isReal())
-        R.Reals.push_back(V->Reals[static_cast<size_t>(Idx)]);
-      else
-        R.Ints.push_back(V->Ints[static_cast<size_t>(Idx)]);
-    }
-    C.setOutputValue(0, std::move(R));
+    int64_t N = V->Dims[A];
+    auto L = sliceLength(S, S.constant(N), *St, *En, Steps[I]).asConst();
+    if (!L)
+      return;
+    Len[A] = *L;
+    Step[A] = Steps[I];
+    Begin[A] = *St < 0 ? std::max<int64_t>(*St + N, Steps[I] > 0 ? 0 : -1)
+                       : std::min(*St, Steps[I] > 0 ? N : N - 1);
   }
+  if (!count(Len))
+    return;
+  ConstValue R;
+  R.Elem = V->Elem;
+  R.Dims = Len;
+  bool Ok = true;
+  forEachIndex(Len, [&](llvm::ArrayRef<int64_t> Idx) {
+    llvm::SmallVector<int64_t, 6> Src;
+    for (size_t K = 0; K < Idx.size(); ++K) {
+      int64_t X = Begin[K] + Idx[K] * Step[K];
+      if (X < 0 || X >= V->Dims[K])
+        Ok = false;
+      Src.push_back(std::clamp<int64_t>(X, 0, std::max<int64_t>(V->Dims[K] - 1, 0)));
+    }
+    if (!Ok)
+      return;
+    if (V->isReal())
+      R.Reals.push_back(Indexer<double>{V->Dims, V->Reals}.at(Src));
+    else
+      R.Ints.push_back(Indexer<Expr>{V->Dims, V->Ints}.at(Src));
+  });
+  if (Ok)
+    C.setOutputValue(0, std::move(R));
 }
 
 void inferSplit(InferContext &C) {
@@ -769,14 +844,14 @@ void inferExpand(InferContext &C) {
 void inferTile(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
-  auto Rep = C.intValues(1);
+  auto Rep = C.exprValues(1);
   if (!In || !Rep || Rep->size() != In->size()) {
     C.setOutput(0, C.inType(0), In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
     return C.fail("repeats are not known");
   }
   Shape Out;
   for (size_t I = 0; I < In->size(); ++I)
-    Out.push_back(S.mul((*In)[I], S.constant((*Rep)[I])));
+    Out.push_back(S.mul((*In)[I], (*Rep)[I]));
   C.setOutput(0, C.inType(0), Out);
 }
 
@@ -788,12 +863,15 @@ void inferPad(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   int64_t Rank = static_cast<int64_t>(In->size());
-  std::optional<llvm::SmallVector<int64_t, 8>> Pads;
+  std::optional<llvm::SmallVector<Expr, 8>> Pads;
   if (C.opset() < 11) {
-    if (auto A = C.attrInts("pads"))
-      Pads = llvm::SmallVector<int64_t, 8>(A->begin(), A->end());
+    if (auto A = C.attrInts("paddings") ? C.attrInts("paddings") : C.attrInts("pads")) {
+      Pads.emplace();
+      for (int64_t X : *A)
+        Pads->push_back(S.constant(X));
+    }
   } else {
-    Pads = C.intValues(1);
+    Pads = C.exprValues(1);
   }
   llvm::SmallVector<int64_t, 4> Axes;
   if (C.opset() >= 18 && C.hasInput(3)) {
@@ -816,7 +894,7 @@ void inferPad(InferContext &C) {
   size_t K = Axes.size();
   for (size_t I = 0; I < K; ++I) {
     size_t A = static_cast<size_t>(Axes[I]);
-    Out[A] = S.add(Out[A], S.constant((*Pads)[I] + (*Pads)[I + K]));
+    Out[A] = S.add(Out[A], S.add((*Pads)[I], (*Pads)[I + K]));
   }
   C.setOutput(0, C.inType(0), Out);
 }
