@@ -20,6 +20,7 @@ std::vector<OpRule> buildTable() {
   addNNRules(Rules);
   addMathRules(Rules);
   addTensorRules(Rules);
+  addMiscRules(Rules);
   llvm::sort(Rules, [](const OpRule &A, const OpRule &B) {
     return std::tie(A.Domain, A.OpType, A.SinceVersion) <
            std::tie(B.Domain, B.OpType, B.SinceVersion);

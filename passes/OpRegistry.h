@@ -134,6 +134,7 @@ llvm::ArrayRef<OpRule> allRules();
 void addNNRules(std::vector<OpRule> &Rules);
 void addMathRules(std::vector<OpRule> &Rules);
 void addTensorRules(std::vector<OpRule> &Rules);
+void addMiscRules(std::vector<OpRule> &Rules);
 
 // Shared helpers for rules.
 

@@ -477,10 +477,9 @@ void inferSameShape(InferContext &C) {
   C.setOutput(0, X ? *X : TensorType{});
 }
 
-void inferPRelu(InferContext &C) {
-  auto Out = broadcastShapes(C.sym(), {C.inShape(0), C.inShape(1)}, &C);
-  C.setOutput(0, C.inType(0), Out);
-}
+/// The slope broadcasts unidirectionally to X (and before opset 7 a 1-D
+/// slope matches the channel axis), so the output always has X's shape.
+void inferPRelu(InferContext &C) { inferSameShape(C); }
 
 } // namespace
 
