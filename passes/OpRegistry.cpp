@@ -21,6 +21,8 @@ std::vector<OpRule> buildTable() {
   addMathRules(Rules);
   addTensorRules(Rules);
   addMiscRules(Rules);
+  addSequenceRules(Rules);
+  addControlFlowRules(Rules);
   llvm::sort(Rules, [](const OpRule &A, const OpRule &B) {
     return std::tie(A.Domain, A.OpType, A.SinceVersion) <
            std::tie(B.Domain, B.OpType, B.SinceVersion);

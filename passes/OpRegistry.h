@@ -10,6 +10,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <functional>
+
 namespace opaudit {
 
 /// Classes of operators, used by operation-counting conventions.
@@ -88,6 +90,17 @@ public:
     if (I < OutValues.size())
       OutValues[I] = std::move(V);
   }
+  /// Runs shape inference on one of this node's subgraphs (If branches, Loop
+  /// and Scan bodies) with the given formal input types; null when the
+  /// driver cannot (e.g. while counting MACs).
+  std::function<const ShapeInfo *(const Graph &, llvm::ArrayRef<TensorType>,
+                                  llvm::ArrayRef<const ConstValue *>)>
+      RunSubgraph;
+  /// Set by Loop and Scan rules: how many times the body runs.
+  Expr TripCount;
+  /// The user's --trip-count for this node, if any.
+  std::optional<int64_t> UserTripCount;
+
   /// Records why inference stopped short; the node's missing outputs stay unknown.
   void fail(const llvm::Twine &Why) { Problems.push_back({Severity::Warning, "", Why.str()}); }
   void note(const llvm::Twine &Why) { Problems.push_back({Severity::Note, "", Why.str()}); }
@@ -135,6 +148,8 @@ void addNNRules(std::vector<OpRule> &Rules);
 void addMathRules(std::vector<OpRule> &Rules);
 void addTensorRules(std::vector<OpRule> &Rules);
 void addMiscRules(std::vector<OpRule> &Rules);
+void addSequenceRules(std::vector<OpRule> &Rules);
+void addControlFlowRules(std::vector<OpRule> &Rules);
 
 // Shared helpers for rules.
 

@@ -28,16 +28,25 @@ class Driver {
 public:
   Driver(AnalysisManager &AM, ShapeInfo &R)
       : AM(AM), S(AM.sym()), M(AM.model()), G(M.Main), Opts(AM.options()), R(R) {}
+  /// A subgraph: formal inputs typed by the caller, free names from Outer.
+  Driver(AnalysisManager &AM, ShapeInfo &R, const Graph &Body, const ShapeScope &Outer,
+         llvm::ArrayRef<TensorType> SubInputs, llvm::ArrayRef<const ConstValue *> SubValues)
+      : AM(AM), S(AM.sym()), M(AM.model()), G(Body), Opts(AM.options()), R(R), Outer(&Outer),
+        SubInputs(SubInputs), SubValues(SubValues) {}
 
   void run() {
     R.Types.resize(G.Values.size());
     R.Status.assign(G.Nodes.size(), NodeStatus::NotReached);
     seedInitializers();
-    seedInputs();
+    if (Outer)
+      seedSubgraph();
+    else
+      seedInputs();
     order();
     for (NodeId N : R.Order)
       visit(N);
-    reportDeclaredMismatches();
+    if (!Outer)
+      reportDeclaredMismatches();
   }
 
 private:
@@ -64,7 +73,8 @@ private:
   }
 
   std::optional<TensorType> fromDeclared(const std::optional<DeclaredType> &D) {
-    if (!D || !D->IsTensor)
+    // Sequences and optionals are tracked as their element type (see the loader).
+    if (!D || (!D->IsTensor && D->Elem == DType::Undefined))
       return std::nullopt;
     TensorType T;
     T.Elem = D->Elem;
@@ -173,10 +183,73 @@ private:
                                         "', which no input or value of the model uses");
   }
 
+  /// Formal inputs from the caller; names the subgraph does not define come
+  /// from the innermost enclosing graph that has them.
+  void seedSubgraph() {
+    for (size_t I = 0; I < G.Inputs.size(); ++I) {
+      ValueId V = G.Inputs[I];
+      TensorType &T = R.Types[static_cast<size_t>(V)];
+      if (I < SubInputs.size())
+        T = SubInputs[I];
+      if (!T.Dims || T.Elem == DType::Undefined)
+        if (auto D = fromDeclared(G.value(V).Declared)) {
+          if (T.Elem == DType::Undefined)
+            T.Elem = D->Elem;
+          if (!T.Dims)
+            T.Dims = D->Dims;
+        }
+      if (I < SubValues.size() && SubValues[I])
+        R.Values[V] = *SubValues[I];
+    }
+    for (size_t I = 0; I < G.Values.size(); ++I) {
+      const Value &V = G.Values[I];
+      if (!V.FromOuterScope)
+        continue;
+      for (const ShapeScope *Sc = Outer; Sc; Sc = Sc->Parent) {
+        ValueId O = Sc->G->lookup(V.Name);
+        if (O == kNoValue || static_cast<size_t>(O) >= Sc->Info->Types.size())
+          continue;
+        R.Types[I] = Sc->Info->Types[static_cast<size_t>(O)];
+        if (const ConstValue *CV = Sc->Info->value(O))
+          R.Values[static_cast<ValueId>(I)] = *CV;
+        break;
+      }
+    }
+  }
+
+  /// Names a subgraph (or one nested in it) reads from enclosing graphs.
+  static void outerNames(const Graph &Sub, llvm::StringSet<> &Out) {
+    for (const Value &V : Sub.Values)
+      if (V.FromOuterScope)
+        Out.insert(V.Name);
+    for (const Node &N : Sub.Nodes)
+      for (const Attribute &A : N.Attrs)
+        for (const auto &SG : A.Graphs)
+          if (SG)
+            outerNames(*SG, Out);
+  }
+
   /// Kahn's algorithm in file order; nodes on a cycle are left out and reported.
   void order() {
     size_t NN = G.Nodes.size();
     std::vector<uint32_t> Pending(NN, 0);
+    // A subgraph's reads of this graph's values are dependencies too.
+    std::vector<llvm::SmallVector<NodeId, 2>> Extra(NN);
+    for (size_t I = 0; I < NN; ++I) {
+      llvm::StringSet<> Names;
+      for (const Attribute &A : G.Nodes[I].Attrs)
+        for (const auto &SG : A.Graphs)
+          if (SG)
+            outerNames(*SG, Names);
+      for (const auto &E : Names) {
+        ValueId V = G.lookup(E.first());
+        if (V == kNoValue || G.value(V).Producer == kNoNode ||
+            G.value(V).Producer == static_cast<NodeId>(I))
+          continue;
+        Extra[static_cast<size_t>(G.value(V).Producer)].push_back(static_cast<NodeId>(I));
+        ++Pending[I];
+      }
+    }
     for (size_t I = 0; I < NN; ++I)
       for (ValueId In : G.Nodes[I].Inputs)
         if (In != kNoValue && G.value(In).Producer != kNoNode)
@@ -206,6 +279,9 @@ private:
               Next.push_back(C);
         }
       }
+      for (NodeId C : Extra[static_cast<size_t>(N)])
+        if (--Pending[static_cast<size_t>(C)] == 0)
+          Next.push_back(C);
       llvm::sort(Next, std::greater<NodeId>());
       Ready.insert(Ready.end(), Next.begin(), Next.end());
     }
@@ -249,7 +325,21 @@ private:
         diag(Severity::Warning, N.label(G),
              "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown");
     } else {
+      ShapeScope Here{&G, &R, Outer};
+      Ctx.RunSubgraph = [&](const Graph &Body, llvm::ArrayRef<TensorType> In,
+                            llvm::ArrayRef<const ConstValue *> InV) -> const ShapeInfo * {
+        auto Sub = inferSubgraph(AM, Body, In, InV, Here);
+        for (Diagnostic &D : Sub->Diags)
+          R.Diags.push_back(D);
+        R.Subgraphs[Id].push_back(Sub);
+        return Sub.get();
+      };
+      auto TC = Opts.TripCounts.find(N.Name);
+      if (TC != Opts.TripCounts.end())
+        Ctx.UserTripCount = TC->second;
       Rule->Infer(Ctx);
+      if (Ctx.TripCount)
+        R.TripCounts[Id] = Ctx.TripCount;
     }
     for (Diagnostic &D : Ctx.Problems) {
       D.Node = N.label(G);
@@ -328,12 +418,24 @@ private:
   const Graph &G;
   const AnalysisOptions &Opts;
   ShapeInfo &R;
+  const ShapeScope *Outer = nullptr;
+  llvm::ArrayRef<TensorType> SubInputs;
+  llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
   size_t Mismatches = 0;
   std::string FirstMismatch;
 };
 
 } // namespace
+
+std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
+                                         llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues,
+                                         const ShapeScope &Outer) {
+  auto R = std::make_shared<ShapeInfo>();
+  Driver(AM, *R, Body, Outer, Inputs, InputValues).run();
+  return R;
+}
 
 ShapeInfo ShapeInference::run(AnalysisManager &AM) {
   ShapeInfo R;

@@ -51,8 +51,10 @@ std::string slurpFile(const std::string &Path) {
 
 bool isIntegerProto(int32_t T) {
   using TP = onnx::TensorProto;
+  // Booleans count as integers (ONNX stores them in int32_data): Compress
+  // conditions and masks are constants in exported models just as often.
   return T == TP::INT8 || T == TP::INT16 || T == TP::INT32 || T == TP::INT64 || T == TP::UINT8 ||
-         T == TP::UINT16 || T == TP::UINT32 || T == TP::UINT64;
+         T == TP::UINT16 || T == TP::UINT32 || T == TP::UINT64 || T == TP::BOOL;
 }
 
 bool isFloatProto(int32_t T) {
@@ -112,8 +114,11 @@ std::optional<Case> prepare(const std::string &Dir, const std::string &Name) {
     *G->add_initializer() = T;
     MadeConst.insert(RealInputs[I]);
   }
-  // Inputs made constant leave the input list, as in an exported model.
+  // Inputs made constant leave the input list, as in an exported model
+  // (before IR version 4 an initializer must also be listed as an input).
   auto *Ins = G->mutable_input();
+  if (MP.ir_version() < 4)
+    MadeConst.clear();
   Ins->erase(std::remove_if(Ins->begin(), Ins->end(),
                             [&](const onnx::ValueInfoProto &V) { return MadeConst.count(V.name()); }),
              Ins->end());

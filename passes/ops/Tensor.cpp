@@ -931,18 +931,51 @@ void inferRange(InferContext &C) {
   }
 }
 
-/// Outputs whose size depends on the data: a fresh symbol for each such dim.
+/// Number of non-zero elements of a known tensor (the first Limit of them),
+/// or nullopt when an element is not a known constant.
+std::optional<int64_t> countNonZero(const ConstValue &V, size_t Limit = SIZE_MAX) {
+  int64_t N = 0;
+  size_t Len = std::min(V.size(), Limit);
+  for (size_t I = 0; I < Len; ++I) {
+    if (V.isReal()) {
+      N += V.Reals[I] != 0;
+      continue;
+    }
+    auto X = V.Ints[I] ? V.Ints[I].asConst() : std::nullopt;
+    if (!X)
+      return std::nullopt;
+    N += *X != 0;
+  }
+  return N;
+}
+
+/// Outputs whose size depends on the data: exact when the data is a known
+/// small tensor, otherwise a fresh symbol for each such dim.
 void inferNonZero(InferContext &C) {
+  SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
+  Expr N;
+  if (const ConstValue *V = C.value(0))
+    if (auto K = countNonZero(*V))
+      N = S.constant(*K);
   C.setOutput(0, DType::Int64,
-              Shape{In ? C.sym().constant(static_cast<int64_t>(In->size())) : Expr(),
-                    C.sym().fresh("nonzero")});
+              Shape{In ? S.constant(static_cast<int64_t>(In->size())) : Expr(),
+                    N ? N : S.fresh("nonzero")});
 }
 
 void inferCompress(InferContext &C) {
+  SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
+  const ConstValue *Cond = C.value(1);
+  auto Selected = [&](Expr Dim) -> Expr {
+    auto D = Dim ? Dim.asConst() : std::nullopt;
+    if (Cond && D)
+      if (auto K = countNonZero(*Cond, static_cast<size_t>(*D)))
+        return S.constant(*K);
+    return S.fresh("compress");
+  };
   if (!C.hasAttr("axis")) {
-    C.setOutput(0, C.inType(0), Shape{C.sym().fresh("compress")});
+    C.setOutput(0, C.inType(0), Shape{Selected(In ? numElements(S, *In) : Expr())});
     return;
   }
   if (!In)
@@ -951,28 +984,66 @@ void inferCompress(InferContext &C) {
   if (!A)
     return C.fail("axis out of range");
   Shape Out = *In;
-  Out[static_cast<size_t>(*A)] = C.sym().fresh("compress");
+  Out[static_cast<size_t>(*A)] = Selected((*In)[static_cast<size_t>(*A)]);
   C.setOutput(0, C.inType(0), Out);
+}
+
+/// Distinct slices of a known tensor along Axis (all of it flattened when
+/// Axis is unset), or nullopt when an element is not a known constant.
+std::optional<int64_t> countUnique(const ConstValue &V, std::optional<int64_t> Axis) {
+  llvm::SmallVector<int64_t, 4> Dims(V.Dims.begin(), V.Dims.end());
+  if (!Axis) {
+    Dims = {static_cast<int64_t>(V.size())};
+    Axis = 0;
+  }
+  int64_t Outer = 1, Inner = 1, Mid = Dims[static_cast<size_t>(*Axis)];
+  for (int64_t I = 0; I < static_cast<int64_t>(Dims.size()); ++I)
+    (I < *Axis ? Outer : I > *Axis ? Inner : Mid) *= I == *Axis ? 1 : Dims[static_cast<size_t>(I)];
+  std::vector<std::vector<double>> Slices;
+  for (int64_t M = 0; M < Mid; ++M) {
+    std::vector<double> Sl;
+    for (int64_t O = 0; O < Outer; ++O)
+      for (int64_t K = 0; K < Inner; ++K) {
+        size_t Idx = static_cast<size_t>((O * Mid + M) * Inner + K);
+        if (V.isReal()) {
+          Sl.push_back(V.Reals[Idx]);
+        } else {
+          auto X = V.Ints[Idx] ? V.Ints[Idx].asConst() : std::nullopt;
+          if (!X)
+            return std::nullopt;
+          Sl.push_back(static_cast<double>(*X));
+        }
+      }
+    Slices.push_back(std::move(Sl));
+  }
+  llvm::sort(Slices);
+  return std::unique(Slices.begin(), Slices.end()) - Slices.begin();
 }
 
 void inferUnique(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
-  Expr U = S.fresh("unique");
+  std::optional<int64_t> Axis;
   if (C.hasAttr("axis") && In) {
-    auto A = normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size()));
-    if (!A)
+    Axis = normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size()));
+    if (!Axis)
       return C.fail("axis out of range");
+  }
+  Expr U;
+  if (const ConstValue *V = C.value(0); V && (!Axis || V->Dims.size() == In->size()))
+    if (auto K = countUnique(*V, Axis))
+      U = S.constant(*K);
+  if (!U)
+    U = S.fresh("unique");
+  if (Axis) {
     Shape Out = *In;
-    Out[static_cast<size_t>(*A)] = U;
+    Out[static_cast<size_t>(*Axis)] = U;
     C.setOutput(0, C.inType(0), Out);
   } else {
     C.setOutput(0, C.inType(0), Shape{U});
   }
   C.setOutput(1, DType::Int64, Shape{U});
-  Expr NIn = C.hasAttr("axis") && In
-                 ? (*In)[static_cast<size_t>(*normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size())))]
-                 : (In ? numElements(S, *In) : Expr());
+  Expr NIn = Axis ? (*In)[static_cast<size_t>(*Axis)] : (In ? numElements(S, *In) : Expr());
   C.setOutput(2, DType::Int64, Shape{NIn});
   C.setOutput(3, DType::Int64, Shape{U});
 }
@@ -1050,13 +1121,6 @@ void inferEyeLike(InferContext &C) {
   C.setOutput(0, Elem, C.input(0) ? C.input(0)->Dims : std::nullopt);
 }
 
-void inferSequenceOp(InferContext &C) {
-  // Sequences have no tensor shape; their element counts depend on data.
-  for (size_t I = 0; I < C.numOutputs(); ++I)
-    C.setOutput(I, DType::Undefined, std::nullopt);
-  C.note("sequence values are not tracked");
-}
-
 constexpr uint32_t in(unsigned I) { return 1u << I; }
 
 } // namespace
@@ -1109,9 +1173,6 @@ void addTensorRules(std::vector<OpRule> &R) {
   Add("ScatterND", 11, OC::DataMovement, inferScatter, in(1));
   Add("Trilu", 14, OC::DataMovement, inferTrilu, in(1));
   Add("EyeLike", 9, OC::DataMovement, inferEyeLike);
-  for (const char *Op : {"SequenceConstruct", "SequenceEmpty", "SequenceInsert", "SequenceErase",
-                         "SplitToSequence", "ConcatFromSequence", "SequenceAt", "SequenceLength"})
-    Add(Op, 11, OC::DataMovement, inferSequenceOp);
 }
 
 } // namespace opaudit
