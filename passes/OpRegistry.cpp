@@ -23,6 +23,7 @@ std::vector<OpRule> buildTable() {
   addMiscRules(Rules);
   addSequenceRules(Rules);
   addControlFlowRules(Rules);
+  addContribRules(Rules);
   llvm::sort(Rules, [](const OpRule &A, const OpRule &B) {
     return std::tie(A.Domain, A.OpType, A.SinceVersion) <
            std::tie(B.Domain, B.OpType, B.SinceVersion);
@@ -131,6 +132,12 @@ Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims) {
   for (int64_t D : Dims)
     R.push_back(S.constant(D));
   return R;
+}
+
+std::string loopKey(const Graph &G, const Node &N) {
+  if (!N.Name.empty() || N.Outputs.empty() || N.Outputs[0] == kNoValue)
+    return N.Name;
+  return G.value(N.Outputs[0]).Name;
 }
 
 bool hasClamp(Expr E) {

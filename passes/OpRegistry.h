@@ -150,6 +150,7 @@ void addTensorRules(std::vector<OpRule> &Rules);
 void addMiscRules(std::vector<OpRule> &Rules);
 void addSequenceRules(std::vector<OpRule> &Rules);
 void addControlFlowRules(std::vector<OpRule> &Rules);
+void addContribRules(std::vector<OpRule> &Rules);
 
 // Shared helpers for rules.
 
@@ -159,6 +160,8 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
 /// Normalizes a possibly negative axis against Rank; nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank);
 Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims);
+/// What --trip-count names a Loop by: its name, or its first output's name.
+std::string loopKey(const Graph &G, const Node &N);
 /// True if E contains a min or max atom (a clamp left by Slice or Pad).
 bool hasClamp(Expr E);
 

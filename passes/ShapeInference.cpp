@@ -334,7 +334,7 @@ private:
         R.Subgraphs[Id].push_back(Sub);
         return Sub.get();
       };
-      auto TC = Opts.TripCounts.find(N.Name);
+      auto TC = Opts.TripCounts.find(loopKey(G, N));
       if (TC != Opts.TripCounts.end())
         Ctx.UserTripCount = TC->second;
       Rule->Infer(Ctx);

@@ -35,9 +35,10 @@ TensorType mergeTypes(const TensorType &A, const TensorType &B) {
   return R;
 }
 
-/// A node-derived symbol name such as "trip_loop_1" (letters, digits, '_').
+/// A node-derived symbol name such as "trip_loop_1" (letters, digits, '_'),
+/// from the node's name or, when unnamed, its first output's.
 std::string tripSymbol(const InferContext &C) {
-  std::string N = C.node().Name.empty() ? C.node().OpType : C.node().Name;
+  std::string N = loopKey(C.graph(), C.node());
   std::string R = "trip_";
   for (char Ch : N)
     R += std::isalnum(static_cast<unsigned char>(Ch)) ? Ch : '_';
