@@ -100,6 +100,10 @@ public:
   Expr TripCount;
   /// The user's --trip-count for this node, if any.
   std::optional<int64_t> UserTripCount;
+  /// Set by a rule that finds the model contradicting the user's shapes
+  /// (a Reshape constant pinning the exported batch): everything computed
+  /// from this node's outputs becomes unknown.
+  bool Conflict = false;
 
   /// Records why inference stopped short; the node's missing outputs stay unknown.
   void fail(const llvm::Twine &Why) { Problems.push_back({Severity::Warning, "", Why.str()}); }

@@ -6,6 +6,7 @@
 #include "passes/ShapeInference.h"
 #include "passes/OpRegistry.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -345,12 +346,29 @@ private:
       D.Node = N.label(G);
       R.Diags.push_back(std::move(D));
     }
+    // Downstream of a shape conflict nothing is trusted: dims become unknown
+    // (ranks stay), so no wrong number is ever derived from them.
+    bool Taint = Ctx.Conflict || llvm::any_of(N.Inputs, [&](ValueId In) {
+                   return In != kNoValue && Tainted.count(In);
+                 });
+    if (Taint)
+      for (size_t I = 0; I < N.Outputs.size(); ++I) {
+        if (N.Outputs[I] == kNoValue)
+          continue;
+        Tainted.insert(N.Outputs[I]);
+        TensorType &T = Ctx.OutTypes[I];
+        if (T.Dims)
+          for (Expr &D : *T.Dims)
+            D = Expr();
+        Ctx.OutValues[I].reset();
+      }
     for (size_t I = 0; I < N.Outputs.size(); ++I) {
       ValueId Out = N.Outputs[I];
       if (Out == kNoValue)
         continue;
       TensorType T = std::move(Ctx.OutTypes[I]);
-      mergeDeclared(T, G.value(Out));
+      if (!Taint) // The file's value_info describes the export, not the conflict.
+        mergeDeclared(T, G.value(Out));
       bool Complete = T.Dims && llvm::all_of(*T.Dims, [](Expr D) { return bool(D); });
       if (!Complete && St == NodeStatus::Inferred)
         St = NodeStatus::Partial;
@@ -358,7 +376,7 @@ private:
       if (Ctx.OutValues[I])
         R.Values[Out] = std::move(*Ctx.OutValues[I]);
     }
-    if (St == NodeStatus::Partial && Ctx.Problems.empty())
+    if (St == NodeStatus::Partial && Ctx.Problems.empty() && !Taint)
       diag(Severity::Warning, N.label(G), "output shape could not be fully inferred");
     R.Status[static_cast<size_t>(Id)] = St;
   }
@@ -422,6 +440,7 @@ private:
   llvm::ArrayRef<TensorType> SubInputs;
   llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
+  llvm::DenseSet<ValueId> Tainted; ///< Values computed from a shape conflict.
   size_t Mismatches = 0;
   std::string FirstMismatch;
 };

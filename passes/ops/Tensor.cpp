@@ -517,9 +517,24 @@ void inferReshape(InferContext &C) {
   }
   if (In && !llvm::is_contained(Out, Expr())) {
     Expr TI = numElements(S, *In), TO = numElements(S, Out);
-    if (TI && TO && TI.isConst() && TO.isConst() && TI != TO)
-      C.fail("reshape changes the element count from " + TI.str() + " to " + TO.str() +
-             " (a batch pinned in a Reshape constant?)");
+    if (TI && TO && TI.isConst() && TO.isConst() && TI != TO) {
+      // Typically a batch-1 export whose Reshape constant pins the batch, run
+      // with another batch: every shape after this point would be wrong, so
+      // they become unknown and the error says why.
+      C.Problems.push_back(
+          {Severity::Error, "",
+           "reshape changes the element count from " + TI.str() + " to " + TO.str() +
+               ": its constant target shape " + [&] {
+                 std::string T;
+                 for (Expr D : Spec)
+                   T += (T.empty() ? "" : "x") + D.str();
+                 return T;
+               }() + " pins a dim of the exported input (a static batch?); shapes and MACs "
+                     "after it are unknown"});
+      C.setOutput(0, C.inType(0), Shape(Out.size(), Expr()));
+      C.Conflict = true;
+      return;
+    }
   }
   C.setOutput(0, C.inType(0), Out);
   if (const ConstValue *V = C.value(0))
