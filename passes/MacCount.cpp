@@ -111,6 +111,22 @@ Expr countGraph(AnalysisManager &AM, const Graph &G, const ShapeInfo &SI,
         C.Window = numElements(S, llvm::ArrayRef<Expr>(*X).drop_front(2));
       }
     }
+    if (const Function *Fn = Rule ? nullptr : findFunction(AM.model(), N)) {
+      // An inlined function call costs what its body costs.
+      auto It = SI.Subgraphs.find(Id);
+      std::vector<NodeCost> Sub;
+      C.Macs = It == SI.Subgraphs.end() || It->second.empty()
+                   ? Expr()
+                   : countGraph(AM, *Fn->Body, *It->second.front(), Sub, R);
+      C.MacClass = !C.Macs || C.Macs != S.constant(0);
+      if (!C.Macs) {
+        ++R.UnknownNodes;
+        TotalKnown = false;
+      } else {
+        Terms.push_back(C.Macs);
+      }
+      continue;
+    }
     if (C.Class == OpClass::Control) {
       // Bodies count their own MAC-class nodes; the node carries their sum.
       C.Macs = controlMacs(AM, G, Id, SI, R);

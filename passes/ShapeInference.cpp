@@ -35,18 +35,26 @@ public:
       : AM(AM), S(AM.sym()), M(AM.model()), G(Body), Opts(AM.options()), R(R), Outer(&Outer),
         SubInputs(SubInputs), SubValues(SubValues) {}
 
+  /// A function body: arguments typed by the caller, bound by name.
+  Driver(AnalysisManager &AM, ShapeInfo &R, const Function &Fn,
+         llvm::ArrayRef<TensorType> SubInputs, llvm::ArrayRef<const ConstValue *> SubValues)
+      : AM(AM), S(AM.sym()), M(AM.model()), G(*Fn.Body), Opts(AM.options()), R(R), Fn(&Fn),
+        SubInputs(SubInputs), SubValues(SubValues) {}
+
   void run() {
     R.Types.resize(G.Values.size());
     R.Status.assign(G.Nodes.size(), NodeStatus::NotReached);
     seedInitializers();
-    if (Outer)
+    if (Fn)
+      seedFunction();
+    else if (Outer)
       seedSubgraph();
     else
       seedInputs();
     order();
     for (NodeId N : R.Order)
       visit(N);
-    if (!Outer)
+    if (!Outer && !Fn)
       reportDeclaredMismatches();
   }
 
@@ -218,6 +226,17 @@ private:
     }
   }
 
+  void seedFunction() {
+    for (size_t I = 0; I < Fn->Inputs.size() && I < SubInputs.size(); ++I) {
+      ValueId V = G.lookup(Fn->Inputs[I]);
+      if (V == kNoValue)
+        continue;
+      R.Types[static_cast<size_t>(V)] = SubInputs[I];
+      if (I < SubValues.size() && SubValues[I])
+        R.Values[V] = *SubValues[I];
+    }
+  }
+
   /// Names a subgraph (or one nested in it) reads from enclosing graphs.
   static void outerNames(const Graph &Sub, llvm::StringSet<> &Out) {
     for (const Value &V : Sub.Values)
@@ -314,7 +333,25 @@ private:
     const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
     NodeStatus St = NodeStatus::Inferred;
-    if (!Rule) {
+    const Function *Callee = Rule ? nullptr : findFunction(M, N);
+    if (Callee) {
+      // Inlined: the body runs with this call's argument types.
+      llvm::SmallVector<TensorType, 4> Args;
+      for (const TensorType *T : InTypes)
+        Args.push_back(T ? *T : TensorType{});
+      auto Body = inferFunction(AM, *Callee, Args, InValues);
+      for (size_t I = 0; I < N.Outputs.size() && I < Callee->Outputs.size(); ++I) {
+        ValueId O = Callee->Body->lookup(Callee->Outputs[I]);
+        if (O == kNoValue)
+          continue;
+        Ctx.OutTypes[I] = Body->Types[static_cast<size_t>(O)];
+        if (const ConstValue *CV = Body->value(O))
+          Ctx.OutValues[I] = *CV;
+      }
+      for (const Diagnostic &D : Body->Diags)
+        R.Diags.push_back(D);
+      R.Subgraphs[Id].push_back(std::move(Body));
+    } else if (!Rule) {
       St = NodeStatus::Unsupported;
       const OpRule *Any = findAnyRule(N.Domain, N.OpType);
       std::string Dom = N.Domain.empty() ? "ai.onnx" : N.Domain;
@@ -437,6 +474,7 @@ private:
   const AnalysisOptions &Opts;
   ShapeInfo &R;
   const ShapeScope *Outer = nullptr;
+  const Function *Fn = nullptr;
   llvm::ArrayRef<TensorType> SubInputs;
   llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
@@ -453,6 +491,21 @@ std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
                                          const ShapeScope &Outer) {
   auto R = std::make_shared<ShapeInfo>();
   Driver(AM, *R, Body, Outer, Inputs, InputValues).run();
+  return R;
+}
+
+const Function *findFunction(const Model &M, const Node &N) {
+  for (const Function &F : M.Functions)
+    if (F.Name == N.OpType && F.Domain == N.Domain && F.Body)
+      return &F;
+  return nullptr;
+}
+
+std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
+                                         llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues) {
+  auto R = std::make_shared<ShapeInfo>();
+  Driver(AM, *R, Fn, Inputs, InputValues).run();
   return R;
 }
 

@@ -91,6 +91,14 @@ std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
                                          llvm::ArrayRef<const ConstValue *> InputValues,
                                          const ShapeScope &Outer);
 
+/// Infers the body of a model-local function called with these argument
+/// types (the call is inlined: the body sees only its own names).
+std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
+                                         llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues);
+/// The model-local function a node calls, or null.
+const Function *findFunction(const Model &M, const Node &N);
+
 /// Product of dims as an expression (null when a dim is unknown or overflow).
 Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims);
 /// Product of a type's dims; null for unknown rank.

@@ -83,3 +83,23 @@ g (float[4] S0, float[5,2,8] Xs, float[8,4] W) => (float Sf, float Ys) {
   CHECK(dimsOf(*R.AM, "Sf") == std::vector<std::string>{"4"});
   CHECK(R.Macs->Total == R.AM->sym().constant(5 * 2 * 4 * 8));
 }
+
+TEST_CASE("ControlFlow: a model-local function call is inlined for shapes and MACs") {
+  auto R = run(R"(<ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+g (float[2,8] X, float[8,4] W, float[4,3] V) => (float Y) {
+  H = local.Proj (X, W)
+  Y = local.Proj (H, V)
+}
+<domain: "local", opset_import: ["" : 17]>
+Proj (a, b) => (c) {
+  t = MatMul(a, b)
+  c = Relu(t)
+}
+)");
+  CHECK(dimsOf(*R.AM, "H") == std::vector<std::string>{"2", "4"});
+  CHECK(dimsOf(*R.AM, "Y") == std::vector<std::string>{"2", "3"});
+  // 2*4*8 + 2*3*4.
+  CHECK(R.Macs->Nodes[0].Macs == R.AM->sym().constant(64));
+  CHECK(R.Macs->Total == R.AM->sym().constant(64 + 24));
+  CHECK(R.AM->get<ShapeInference>().Diags.empty());
+}
