@@ -517,10 +517,16 @@ void addMathRules(std::vector<OpRule> &R) {
                          "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh",
                          "Asinh", "Acosh", "Atanh", "Sign", "Round", "Not", "IsNaN", "IsInf"})
     Add(Op, 1, OC::Elementwise, inferUnary);
-  for (const char *Op : {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Celu",
-                         "HardSigmoid", "HardSwish", "Softplus", "Softsign", "ThresholdedRelu",
-                         "Mish", "Gelu", "Shrink"})
+  for (const char *Op : {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "HardSigmoid",
+                         "Softplus", "Softsign"})
     Add(Op, 1, OC::Activation, inferUnary);
+  // Activations added in later opsets exist only from their first version.
+  Add("Shrink", 9, OC::Activation, inferUnary);
+  Add("ThresholdedRelu", 10, OC::Activation, inferUnary);
+  Add("Celu", 12, OC::Activation, inferUnary);
+  Add("HardSwish", 14, OC::Activation, inferUnary);
+  Add("Mish", 18, OC::Activation, inferUnary);
+  Add("Gelu", 20, OC::Activation, inferUnary);
   Add("PRelu", 1, OC::Activation, inferPRelu);
   Add("PRelu", 7, OC::Activation, inferPRelu);
   Add("Clip", 1, OC::Activation, inferClip);

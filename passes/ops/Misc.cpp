@@ -3,8 +3,11 @@
 // (DFT, STFT, the window functions, MelWeightMatrix), sampling and random
 // generators, text (StringNormalizer, TfIdfVectorizer), detection helpers
 // (RoiAlign, GridSample, MaxUnpool), linear algebra (Det), optionals, and the
-// training-preview optimizers (Adagrad, Momentum, Adam). None of them counts
-// MACs; they are here so that shapes flow through models that use them.
+// training-preview optimizers (Adagrad, Momentum, Adam), the opset 18-20
+// additions (Col2Im, CenterCropPad, AffineGrid, ImageDecoder, the string
+// ops, DeformConv) and the ai.onnx.ml operators that carry shapes. Only
+// DeformConv counts MACs (as Conv does); the rest are here so that shapes
+// flow through models that use them.
 #include "passes/OpRegistry.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -239,6 +242,204 @@ void inferSameShape(InferContext &C) {
   C.setOutput(0, X ? *X : TensorType{});
 }
 
+/// Col2Im (18): [N, C*prod(block), L] -> [N, C, image_shape...].
+void inferCol2Im(InferContext &C) {
+  SymContext &S = C.sym();
+  const Shape *X = C.inShape(0);
+  auto Img = C.exprValues(1), Block = C.exprValues(2);
+  if (!X || X->size() != 3 || !Img || !Block) {
+    C.setOutput(0, C.inType(0), std::nullopt);
+    return C.fail("needs a rank-3 input and known image_shape and block_shape");
+  }
+  Shape Out{(*X)[0], S.floorDiv((*X)[1], numElements(S, *Block))};
+  Out.append(Img->begin(), Img->end());
+  C.setOutput(0, C.inType(0), Out);
+}
+
+/// CenterCropPad (18): the given sizes on the given axes (all by default).
+void inferCenterCropPad(InferContext &C) {
+  const Shape *X = C.inShape(0);
+  auto Sizes = C.exprValues(1);
+  if (!X || !Sizes) {
+    C.setOutput(0, C.inType(0), X ? std::optional<Shape>(Shape(X->size(), Expr())) : std::nullopt);
+    return C.fail("shape is not known");
+  }
+  Shape Out = *X;
+  llvm::SmallVector<int64_t, 4> Axes;
+  if (auto A = C.attrInts("axes"))
+    Axes = *A;
+  else
+    for (size_t I = 0; I < Sizes->size(); ++I)
+      Axes.push_back(static_cast<int64_t>(X->size() - Sizes->size() + I));
+  if (Axes.size() != Sizes->size())
+    return C.fail("axes and shape differ in length");
+  for (size_t I = 0; I < Axes.size(); ++I) {
+    auto A = normalizeAxis(Axes[I], static_cast<int64_t>(X->size()));
+    if (!A)
+      return C.fail("axis out of range");
+    Out[static_cast<size_t>(*A)] = (*Sizes)[I];
+  }
+  C.setOutput(0, C.inType(0), Out);
+}
+
+/// AffineGrid (20): theta [N, 2|3, 3|4], size (N, C, H, W[, D]) -> [N, H, W(, D), 2|3].
+void inferAffineGrid(InferContext &C) {
+  auto Size = C.exprValues(1);
+  if (!Size || Size->size() < 4) {
+    C.setOutput(0, C.inType(0), std::nullopt);
+    return C.fail("size is not known");
+  }
+  Shape Out{(*Size)[0]};
+  Out.append(Size->begin() + 2, Size->end());
+  Out.push_back(C.sym().constant(static_cast<int64_t>(Size->size()) - 2));
+  C.setOutput(0, C.inType(0), Out);
+}
+
+/// ImageDecoder (20): [H, W, C] with H and W from the encoded bytes.
+void inferImageDecoder(InferContext &C) {
+  SymContext &S = C.sym();
+  std::string Fmt = C.attrString("pixel_format", "RGB");
+  C.setOutput(0, DType::UInt8,
+              Shape{S.fresh("height"), S.fresh("width"), S.constant(Fmt == "Grayscale" ? 1 : 3)});
+}
+
+void inferRegexFullMatch(InferContext &C) {
+  const TensorType *X = C.input(0);
+  C.setOutput(0, DType::Bool, X ? X->Dims : std::nullopt);
+}
+
+void inferStringConcat(InferContext &C) {
+  C.setOutput(0, DType::String, broadcastShapes(C.sym(), {C.inShape(0), C.inShape(1)}, &C));
+}
+
+/// StringSplit (20): the substrings get a new last dim as long as the most
+/// pieces any element splits into (data-dependent), plus their counts.
+void inferStringSplit(InferContext &C) {
+  const Shape *X = C.inShape(0);
+  if (!X) {
+    C.setOutput(0, DType::String, std::nullopt);
+    C.setOutput(1, DType::Int64, std::nullopt);
+    return C.fail("input rank is unknown");
+  }
+  Shape Out = *X;
+  Out.push_back(C.sym().fresh("pieces"));
+  C.setOutput(0, DType::String, Out);
+  C.setOutput(1, DType::Int64, *X);
+}
+
+/// DeformConv (19): Conv's output shape and MAC count (offsets only move
+/// where the kernel samples).
+void inferDeformConv(InferContext &C) {
+  if (const OpRule *Conv = findRule("", "Conv", 11))
+    Conv->Infer(C);
+}
+
+Expr macsDeformConv(InferContext &C) {
+  const OpRule *Conv = findRule("", "Conv", 11);
+  return Conv && Conv->Macs ? Conv->Macs(C) : Expr();
+}
+
+/// MaxRoiPool: [num_rois, C, pooled_h, pooled_w].
+void inferMaxRoiPool(InferContext &C) {
+  const Shape *X = C.inShape(0), *Rois = C.inShape(1);
+  auto P = C.attrInts("pooled_shape");
+  Shape Out{Rois && !Rois->empty() ? (*Rois)[0] : Expr(), X && X->size() > 1 ? (*X)[1] : Expr()};
+  for (int I = 0; I < 2; ++I)
+    Out.push_back(P && P->size() == 2 ? C.sym().constant((*P)[static_cast<size_t>(I)]) : Expr());
+  C.setOutput(0, C.inType(0), Out);
+}
+
+/// Optional (15): wraps its input; tracked as the element type.
+void inferOptional(InferContext &C) {
+  const TensorType *X = C.input(0);
+  C.setOutput(0, X ? *X : TensorType{});
+}
+
+// ai.onnx.ml: models on [N, C] feature matrices.
+
+Expr rowsOf(InferContext &C) {
+  const Shape *X = C.inShape(0);
+  if (!X || X->empty())
+    return Expr();
+  return X->size() == 1 ? C.sym().constant(1) : (*X)[0];
+}
+
+/// Classifiers: labels [N] and scores [N, classes].
+void inferClassifier(InferContext &C) {
+  size_t Classes = 0;
+  if (const Attribute *A = C.node().attr("classlabels_ints"))
+    Classes = A->Ints.size();
+  else if (const Attribute *A = C.node().attr("classlabels_strings"))
+    Classes = A->Strings.size();
+  DType Label = C.node().attr("classlabels_strings") ? DType::String : DType::Int64;
+  Expr N = rowsOf(C);
+  C.setOutput(0, Label, Shape{N});
+  C.setOutput(1, DType::Float,
+              Shape{N, Classes ? C.sym().constant(static_cast<int64_t>(Classes)) : Expr()});
+}
+
+/// Regressors: [N, targets].
+void inferRegressor(InferContext &C) {
+  int64_t T = C.attrInt("n_targets", C.attrInt("targets", 1));
+  C.setOutput(0, DType::Float, Shape{rowsOf(C), C.sym().constant(T)});
+}
+
+void inferSameShapeFloat(InferContext &C) {
+  const TensorType *X = C.input(0);
+  C.setOutput(0, DType::Float, X ? X->Dims : std::nullopt);
+}
+
+void inferLabelEncoder(InferContext &C) {
+  const TensorType *X = C.input(0);
+  DType T = C.hasAttr("values_strings") || C.hasAttr("default_string") ? DType::String
+            : C.hasAttr("values_floats")                               ? DType::Float
+                                                                       : DType::Int64;
+  C.setOutput(0, T, X ? X->Dims : std::nullopt);
+}
+
+void inferCategoryMapper(InferContext &C) {
+  const TensorType *X = C.input(0);
+  C.setOutput(0, C.inType(0) == DType::String ? DType::Int64 : DType::String,
+              X ? X->Dims : std::nullopt);
+}
+
+void inferArrayFeatureExtractor(InferContext &C) {
+  const Shape *X = C.inShape(0);
+  if (!X || X->empty()) {
+    C.setOutput(0, C.inType(0), std::nullopt);
+    return C.fail("input rank is unknown");
+  }
+  Shape Out = *X;
+  const TensorType *Y = C.input(1);
+  Out.back() = Y ? numElements(C.sym(), *Y) : Expr();
+  C.setOutput(0, C.inType(0), Out);
+}
+
+void inferOneHotEncoder(InferContext &C) {
+  const Shape *X = C.inShape(0);
+  size_t Cats = 0;
+  if (const Attribute *A = C.node().attr("cats_int64s"))
+    Cats = A->Ints.size();
+  else if (const Attribute *A = C.node().attr("cats_strings"))
+    Cats = A->Strings.size();
+  if (!X) {
+    C.setOutput(0, DType::Float, std::nullopt);
+    return C.fail("input rank is unknown");
+  }
+  Shape Out = *X;
+  Out.push_back(C.sym().constant(static_cast<int64_t>(Cats)));
+  C.setOutput(0, DType::Float, Out);
+}
+
+void inferFeatureVectorizer(InferContext &C) {
+  auto Dims = C.attrInts("inputdimensions");
+  int64_t Sum = 0;
+  if (Dims)
+    for (int64_t D : *Dims)
+      Sum += D;
+  C.setOutput(0, DType::Float, Shape{rowsOf(C), Dims ? C.sym().constant(Sum) : Expr()});
+}
+
 } // namespace
 
 void addMiscRules(std::vector<OpRule> &R) {
@@ -274,6 +475,31 @@ void addMiscRules(std::vector<OpRule> &R) {
   Add("ReverseSequence", 10, OC::DataMovement, inferSameShape, in(1));
   Add("OptionalHasElement", 15, OC::Other, inferOptionalHasElement);
   Add("OptionalGetElement", 15, OC::Other, inferOptionalGetElement);
+  Add("Col2Im", 18, OC::DataMovement, inferCol2Im, in(1) | in(2));
+  Add("CenterCropPad", 18, OC::DataMovement, inferCenterCropPad, in(1));
+  Add("AffineGrid", 20, OC::Other, inferAffineGrid, in(1));
+  Add("ImageDecoder", 20, OC::Other, inferImageDecoder);
+  Add("RegexFullMatch", 20, OC::Other, inferRegexFullMatch);
+  Add("StringConcat", 20, OC::Other, inferStringConcat);
+  Add("StringSplit", 20, OC::Other, inferStringSplit);
+  R.push_back({"", "DeformConv", 19, OC::Conv, inferDeformConv, 0, macsDeformConv});
+  Add("MaxRoiPool", 1, OC::Pool, inferMaxRoiPool);
+  Add("Optional", 15, OC::Other, inferOptional);
+  auto ML = [&](llvm::StringRef Op, int Since, OC Cls, InferFn F, uint32_t ShapeIn = 0) {
+    R.push_back({"ai.onnx.ml", Op, Since, Cls, F, ShapeIn, nullptr});
+  };
+  for (const char *Op : {"LinearClassifier", "SVMClassifier", "TreeEnsembleClassifier"})
+    ML(Op, 1, OC::Other, inferClassifier);
+  for (const char *Op : {"LinearRegressor", "SVMRegressor", "TreeEnsembleRegressor"})
+    ML(Op, 1, OC::Other, inferRegressor);
+  ML("TreeEnsemble", 5, OC::Other, inferRegressor);
+  for (const char *Op : {"Normalizer", "Scaler", "Binarizer", "Imputer"})
+    ML(Op, 1, OC::Elementwise, inferSameShapeFloat);
+  ML("LabelEncoder", 1, OC::Other, inferLabelEncoder);
+  ML("CategoryMapper", 1, OC::Other, inferCategoryMapper);
+  ML("ArrayFeatureExtractor", 1, OC::DataMovement, inferArrayFeatureExtractor, in(1));
+  ML("OneHotEncoder", 1, OC::Other, inferOneHotEncoder);
+  ML("FeatureVectorizer", 1, OC::DataMovement, inferFeatureVectorizer);
   for (const char *Op : {"Adagrad", "Momentum", "Adam"})
     R.push_back({"ai.onnx.preview.training", Op, 1, OC::Other, inferOptimizer, in(0) | in(1), nullptr});
 }
