@@ -106,8 +106,8 @@ std::optional<Case> prepare(const std::string &Dir, const std::string &Name) {
     int64_t N = 1;
     for (int64_t D : T.dims())
       N *= D;
-    bool Small = (isIntegerProto(T.data_type()) && N <= 64) ||
-                 (isFloatProto(T.data_type()) && N <= 16);
+    bool Small =
+        (isIntegerProto(T.data_type()) && N <= 64) || (isFloatProto(T.data_type()) && N <= 16);
     if (!Small)
       continue;
     T.set_name(RealInputs[I]);
@@ -119,9 +119,10 @@ std::optional<Case> prepare(const std::string &Dir, const std::string &Name) {
   auto *Ins = G->mutable_input();
   if (MP.ir_version() < 4)
     MadeConst.clear();
-  Ins->erase(std::remove_if(Ins->begin(), Ins->end(),
-                            [&](const onnx::ValueInfoProto &V) { return MadeConst.count(V.name()); }),
-             Ins->end());
+  Ins->erase(
+      std::remove_if(Ins->begin(), Ins->end(),
+                     [&](const onnx::ValueInfoProto &V) { return MadeConst.count(V.name()); }),
+      Ins->end());
   G->clear_value_info();
   for (int I = 0; I < G->output_size(); ++I) {
     onnx::ValueInfoProto *O = G->mutable_output(I);
@@ -130,7 +131,8 @@ std::optional<Case> prepare(const std::string &Dir, const std::string &Name) {
     std::optional<Dims> Want;
     if (Tensor) {
       onnx::TensorProto T;
-      if (T.ParseFromString(slurpFile(Dir + "/test_data_set_0/output_" + std::to_string(I) + ".pb")))
+      if (T.ParseFromString(
+              slurpFile(Dir + "/test_data_set_0/output_" + std::to_string(I) + ".pb")))
         Want = Dims(T.dims().begin(), T.dims().end());
       O->mutable_type()->mutable_tensor_type()->clear_shape();
     } else {
@@ -210,7 +212,8 @@ Outcome runCase(const Case &C) {
     OursDims.push_back(Got);
     std::string Why;
     Verdict V = judge(Got, C.Expected[I], Why);
-    if (static_cast<int>(V) > static_cast<int>(R.Ours) || (V != Verdict::Exact && R.OursWhy.empty())) {
+    if (static_cast<int>(V) > static_cast<int>(R.Ours) ||
+        (V != Verdict::Exact && R.OursWhy.empty())) {
       R.OursWhy = "output '" + C.OutputNames[I] + "': " + Why;
       // The first diagnostic usually names the node and the reason.
       for (const Diagnostic &D : SI.Diags)
@@ -236,7 +239,7 @@ Outcome runCase(const Case &C) {
     if (O.type().has_tensor_type() && O.type().tensor_type().has_shape()) {
       Got.emplace();
       for (const auto &D : O.type().tensor_type().shape().dim())
-        Got->push_back(D.has_dim_value() ? std::to_string(D.dim_value())
+        Got->push_back(D.has_dim_value()   ? std::to_string(D.dim_value())
                        : D.has_dim_param() ? D.dim_param()
                                            : "?");
     }
@@ -262,7 +265,8 @@ std::vector<std::pair<std::string, std::string>> conformanceDirs() {
     std::string Root = std::string(kDataRoot) + "/" + Suite;
     for (llvm::sys::fs::directory_iterator It(Root, EC), End; It != End && !EC; It.increment(EC))
       if (llvm::sys::fs::exists(It->path() + "/model.onnx"))
-        Dirs.emplace_back(It->path(), std::string(Suite) + "/" + llvm::sys::path::filename(It->path()).str());
+        Dirs.emplace_back(It->path(),
+                          std::string(Suite) + "/" + llvm::sys::path::filename(It->path()).str());
   }
   std::sort(Dirs.begin(), Dirs.end(),
             [](const auto &A, const auto &B) { return A.second < B.second; });
@@ -304,10 +308,10 @@ TEST_CASE("Conformance: ONNX test data, shapes inferred from stripped models") {
     }
   }
   MESSAGE("opaudit: " << Ours[Verdict::Exact] << " exact, " << Ours[Verdict::Symbolic]
-                      << " symbolic/unknown, " << Ours[Verdict::Wrong] << " wrong; libonnx: "
-                      << Onnx[Verdict::Exact] << " exact, " << Onnx[Verdict::Symbolic]
-                      << " symbolic/unknown, " << Onnx[Verdict::Wrong] << " wrong; "
-                      << CrossChecked << " outputs cross-checked");
+                      << " symbolic/unknown, " << Ours[Verdict::Wrong]
+                      << " wrong; libonnx: " << Onnx[Verdict::Exact] << " exact, "
+                      << Onnx[Verdict::Symbolic] << " symbolic/unknown, " << Onnx[Verdict::Wrong]
+                      << " wrong; " << CrossChecked << " outputs cross-checked");
   if (const char *Out = std::getenv("OPAUDIT_CONFORMANCE_REPORT")) {
     std::ofstream F(Out);
     F << "opaudit: " << Ours[Verdict::Exact] << " exact, " << Ours[Verdict::Symbolic]

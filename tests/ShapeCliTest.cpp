@@ -12,7 +12,8 @@ TEST_CASE("ShapeCli: unbound dims give null macs and the formula in JSON and the
   auto J = runCli("analyze " + samplePath("bert_base.onnx") + " --format json -q");
   REQUIRE(J.Exit == 0);
   CHECK(J.Out.find("\"totals\": {\n    \"macs\": null,\n    \"macs_expr\": "
-                   "\"18432*batch*seq^2 + 84934656*batch*seq + 589824*batch\"") != std::string::npos);
+                   "\"18432*batch*seq^2 + 84934656*batch*seq + 589824*batch\"") !=
+        std::string::npos);
   auto T = runCli("analyze " + samplePath("bert_base.onnx") + " -q");
   REQUIRE(T.Exit == 0);
   CHECK(T.Out.find("MACs:        18432*batch*seq^2 + 84934656*batch*seq + 589824*batch") !=
@@ -23,7 +24,8 @@ TEST_CASE("ShapeCli: unbound dims give null macs and the formula in JSON and the
 }
 
 TEST_CASE("ShapeCli: --input-data gives a Reshape its target from a TensorProto file") {
-  std::string Model = writeTemp("reshape.onnx", serializeText(R"(<ir_version: 8, opset_import: ["" : 17]>
+  std::string Model =
+      writeTemp("reshape.onnx", serializeText(R"(<ir_version: 8, opset_import: ["" : 17]>
 g (float[2,3,4] X, int64[2] T, float[12,5] W) => (float Y) {
   R = Reshape(X, T)
   Y = MatMul(R, W)

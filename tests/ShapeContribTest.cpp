@@ -78,7 +78,8 @@ g (float[3,4,5] A, float[4,6] B, float[1,3,8,8] X, float[4,3,3,3] W, float[2,3,6
   CHECK(R.Macs->Nodes[2].Macs == S.constant(6 * 32 * 64));    // rows x N x K
 }
 
-TEST_CASE("Contrib: normalizations, Gelu variants and RotaryEmbedding keep shapes and count no MACs") {
+TEST_CASE(
+    "Contrib: normalizations, Gelu variants and RotaryEmbedding keep shapes and count no MACs") {
   auto R = run(R"(<ir_version: 8, opset_import: ["" : 17, "com.microsoft" : 1]>
 g (float[2,8,16] X, float[2,8,16] Skip, float[16] Gm, float[16] Bt, int64[2,8] Pos,
    float[32,4] Cos, float[32,4] Sin) => (float A, float B, float C, float D, float E, float F, float G, float H, float I) {

@@ -34,8 +34,9 @@ g (bool c, float[4,8] X, float[8,16] W1, float[8,8] W3) => (float Y) {
   CHECK(R.Macs->Total == R.AM->sym().constant(768));
   bool Named = false;
   for (const Diagnostic &D : R.Macs->Diags)
-    Named |= D.Message.find("then branch 512 MACs, else branch 768 MACs; counted the maximum (else)") !=
-             std::string::npos;
+    Named |=
+        D.Message.find("then branch 512 MACs, else branch 768 MACs; counted the maximum (else)") !=
+        std::string::npos;
   CHECK(Named);
 }
 

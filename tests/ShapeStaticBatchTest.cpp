@@ -8,7 +8,8 @@
 using namespace opaudit;
 using namespace opaudit::test;
 
-TEST_CASE("StaticBatch: a Reshape constant pinning the exported batch is diagnosed, not miscounted") {
+TEST_CASE(
+    "StaticBatch: a Reshape constant pinning the exported batch is diagnosed, not miscounted") {
   AnalysisOptions O;
   O.InputShapes["input"] = {"4", "3", "224", "224"};
   auto R = analyzeFile(samplePath("vit_b_16.onnx"), O);

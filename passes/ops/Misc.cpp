@@ -99,8 +99,9 @@ void inferSTFT(InferContext &C) {
     return C.fail("signal must have rank 3");
   }
   Expr Frames = S.add(S.floorDiv(S.sub((*X)[1], FrameLen), Step), S.constant(1));
-  Expr Bins = C.attrInt("onesided", 1) != 0 ? S.add(S.floorDiv(FrameLen, S.constant(2)), S.constant(1))
-                                             : FrameLen;
+  Expr Bins = C.attrInt("onesided", 1) != 0
+                  ? S.add(S.floorDiv(FrameLen, S.constant(2)), S.constant(1))
+                  : FrameLen;
   C.setOutput(0, C.inType(0), Shape{(*X)[0], Frames, Bins, S.constant(2)});
 }
 
@@ -131,9 +132,9 @@ void inferRandom(InferContext &C) {
 
 void inferMultinomial(InferContext &C) {
   const Shape *X = C.inShape(0);
-  C.setOutput(0, dtypeAttr(C, "dtype", DType::Int32),
-              Shape{X && X->size() == 2 ? (*X)[0] : Expr(),
-                    C.sym().constant(C.attrInt("sample_size", 1))});
+  C.setOutput(
+      0, dtypeAttr(C, "dtype", DType::Int32),
+      Shape{X && X->size() == 2 ? (*X)[0] : Expr(), C.sym().constant(C.attrInt("sample_size", 1))});
 }
 
 /// StringNormalizer keeps the shape unless stopwords can drop elements.
@@ -165,11 +166,10 @@ void inferTfIdf(InferContext &C) {
 void inferRoiAlign(InferContext &C) {
   const Shape *X = C.inShape(0), *Rois = C.inShape(1);
   SymContext &S = C.sym();
-  C.setOutput(0, C.inType(0),
-              Shape{Rois && !Rois->empty() ? (*Rois)[0] : Expr(),
-                    X && X->size() > 1 ? (*X)[1] : Expr(),
-                    S.constant(C.attrInt("output_height", 1)),
-                    S.constant(C.attrInt("output_width", 1))});
+  C.setOutput(
+      0, C.inType(0),
+      Shape{Rois && !Rois->empty() ? (*Rois)[0] : Expr(), X && X->size() > 1 ? (*X)[1] : Expr(),
+            S.constant(C.attrInt("output_height", 1)), S.constant(C.attrInt("output_width", 1))});
 }
 
 /// GridSample: [N, C] of the input, spatial dims of the grid.
@@ -501,7 +501,8 @@ void addMiscRules(std::vector<OpRule> &R) {
   ML("OneHotEncoder", 1, OC::Other, inferOneHotEncoder);
   ML("FeatureVectorizer", 1, OC::DataMovement, inferFeatureVectorizer);
   for (const char *Op : {"Adagrad", "Momentum", "Adam"})
-    R.push_back({"ai.onnx.preview.training", Op, 1, OC::Other, inferOptimizer, in(0) | in(1), nullptr});
+    R.push_back(
+        {"ai.onnx.preview.training", Op, 1, OC::Other, inferOptimizer, in(0) | in(1), nullptr});
 }
 
 } // namespace opaudit
