@@ -56,7 +56,9 @@ Expr controlMacs(AnalysisManager &AM, const Graph &G, NodeId Id, const ShapeInfo
       R.Diags.push_back({Severity::Note, N.label(G),
                          "then branch " + Bodies[0].str() + " MACs, else branch " +
                              Bodies[1].str() + " MACs; counted the maximum (" +
-                             (Max == Bodies[0] ? "then" : Max == Bodies[1] ? "else" : "either") +
+                             (Max == Bodies[0]   ? "then"
+                              : Max == Bodies[1] ? "else"
+                                                 : "either") +
                              ")"});
     return Max;
   }

@@ -40,8 +40,8 @@ llvm::Error readInputData(llvm::StringRef Spec, AnalysisOptions &O) {
     return makeError(ErrorCategory::Usage, "--input-data expects NAME=FILE.pb, got '" + Spec + "'");
   auto Buf = llvm::MemoryBuffer::getFile(Path);
   if (!Buf)
-    return makeError(ErrorCategory::Usage, "--input-data: cannot read '" + Path + "': " +
-                                               Buf.getError().message());
+    return makeError(ErrorCategory::Usage,
+                     "--input-data: cannot read '" + Path + "': " + Buf.getError().message());
   onnx::TensorProto T;
   if (!T.ParseFromArray((*Buf)->getBufferStart(), static_cast<int>((*Buf)->getBufferSize())))
     return makeError(ErrorCategory::Usage, "--input-data: '" + Path + "' is not a TensorProto");

@@ -135,11 +135,11 @@ Expr applyInt(SymContext &S, BinOp Op, Expr A, Expr B) {
     // Dims are >= 0, so e.g. seq == -1 is decidable without a value for seq.
     Expr D = S.sub(A, B);
     Expr One = S.constant(1);
-    int Sign = S.isKnownNonNegative(S.sub(D, One))   ? 2  // A > B
+    int Sign = S.isKnownNonNegative(S.sub(D, One))          ? 2  // A > B
                : S.isKnownNonNegative(S.sub(S.neg(D), One)) ? -2 // A < B
-               : S.isKnownNonNegative(D)             ? 1  // A >= B
-               : S.isKnownNonNegative(S.neg(D))      ? -1 // A <= B
-                                                     : 0;
+               : S.isKnownNonNegative(D)                    ? 1  // A >= B
+               : S.isKnownNonNegative(S.neg(D))             ? -1 // A <= B
+                                                            : 0;
     switch (Op) {
     case BinOp::Equal:
       return Sign == 2 || Sign == -2 ? S.constant(0) : Expr();

@@ -493,7 +493,8 @@ void inferResize(InferContext &C) {
       }
       for (int64_t A : Axes) {
         Expr &D = Out[static_cast<size_t>(A)];
-        D = S.constant(static_cast<int64_t>(std::floor(*Scale * static_cast<double>(*D.asConst()) + 0.5)));
+        D = S.constant(
+            static_cast<int64_t>(std::floor(*Scale * static_cast<double>(*D.asConst()) + 0.5)));
       }
       C.setOutput(0, C.inType(0), Out);
       return;

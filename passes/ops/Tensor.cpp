@@ -524,13 +524,15 @@ void inferReshape(InferContext &C) {
       C.Problems.push_back(
           {Severity::Error, "",
            "reshape changes the element count from " + TI.str() + " to " + TO.str() +
-               ": its constant target shape " + [&] {
+               ": its constant target shape " +
+               [&] {
                  std::string T;
                  for (Expr D : Spec)
                    T += (T.empty() ? "" : "x") + D.str();
                  return T;
-               }() + " pins a dim of the exported input (a static batch?); shapes and MACs "
-                     "after it are unknown"});
+               }() +
+               " pins a dim of the exported input (a static batch?); shapes and MACs "
+               "after it are unknown"});
       C.setOutput(0, C.inType(0), Shape(Out.size(), Expr()));
       C.Conflict = true;
       return;
