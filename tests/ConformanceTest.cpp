@@ -327,3 +327,51 @@ TEST_CASE("Conformance: ONNX test data, shapes inferred from stripped models") {
   CHECK(CrossDisagree == 0);
   CHECK(Ours[Verdict::Exact] >= 1019);
 }
+
+TEST_CASE("Conformance: libonnx and opaudit agree on every value libonnx resolves in the samples") {
+  int Compared = 0;
+  for (std::string Name :
+       {"resnet50.onnx", "mobilenet_v2.onnx", "vit_b_16.onnx", "shufflenet_v2_x1_0.onnx",
+        "swin_t.onnx", "yolov3.onnx", "bert_base.onnx", "tiny_cnn.onnx"}) {
+    CAPTURE(Name);
+    onnx::ModelProto MP;
+    REQUIRE(MP.ParseFromString(slurpFile(samplePath(Name))));
+    onnx::GraphProto *G = MP.mutable_graph();
+    G->clear_value_info();
+    for (auto &O : *G->mutable_output())
+      O.mutable_type()->mutable_tensor_type()->clear_shape();
+    std::string Stripped;
+    REQUIRE(MP.SerializeToString(&Stripped));
+    onnx::shape_inference::InferShapes(MP);
+    auto M = loadModel(llvm::MemoryBuffer::getMemBufferCopy(Stripped, samplePath(Name)),
+                       samplePath(Name));
+    REQUIRE(bool(M));
+    AnalysisManager AM(**M);
+    const ShapeInfo &SI = AM.get<ShapeInference>();
+    auto Check = [&](const onnx::ValueInfoProto &VI) {
+      if (!VI.type().has_tensor_type() || !VI.type().tensor_type().has_shape())
+        return;
+      std::vector<std::string> Want;
+      for (const auto &D : VI.type().tensor_type().shape().dim()) {
+        if (!D.has_dim_value())
+          return; // only values libonnx resolves fully
+        Want.push_back(std::to_string(D.dim_value()));
+      }
+      ValueId V = (*M)->Main.lookup(VI.name());
+      REQUIRE_MESSAGE(V != kNoValue, VI.name());
+      std::vector<std::string> Got;
+      const TensorType &T = SI.Types[static_cast<size_t>(V)];
+      if (T.Dims)
+        for (Expr D : *T.Dims)
+          Got.push_back(D ? D.str() : "?");
+      ++Compared;
+      CHECK_MESSAGE(Got == Want, VI.name());
+    };
+    for (const auto &VI : MP.graph().value_info())
+      Check(VI);
+    for (const auto &VI : MP.graph().output())
+      Check(VI);
+  }
+  MESSAGE(Compared << " sample values cross-checked against libonnx");
+  CHECK(Compared > 5000);
+}
