@@ -104,3 +104,18 @@ Proj (a, b) => (c) {
   CHECK(R.Macs->Total == R.AM->sym().constant(64 + 24));
   CHECK(R.AM->get<ShapeInference>().Diags.empty());
 }
+
+TEST_CASE("ControlFlow: nested graphs read values two scopes out") {
+  auto R = run(R"(<ir_version: 8, opset_import: ["" : 17]>
+g (float[2,8] X, float[8,4] W, bool c) => (float Af, float Ys) <bool T = {1}, int64 M = {3}, float[4] A0 = {0., 0., 0., 0.}> {
+  Af, Ys = Loop <body = b (int64 i, bool ci, float[k] a) => (bool co, float[u] ao, float[v,w] y) {
+      co = Identity(ci)
+      ao = Identity(a)
+      y = If (c) <then_branch = t () => (float[p,q] ty) { ty = MatMul(X, W) },
+                  else_branch = e () => (float[r,s] ey) { ey = MatMul(X, W) }>
+  }> (M, T, A0)
+})");
+  CHECK(dimsOf(*R.AM, "Ys") == std::vector<std::string>{"3", "2", "4"});
+  // 3 iterations of an If whose branches both cost 2*4*8.
+  CHECK(R.Macs->Total == R.AM->sym().constant(3 * 64));
+}

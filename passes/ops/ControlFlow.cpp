@@ -207,6 +207,22 @@ void inferScan8(InferContext &C) {
   }
 }
 
+/// SequenceMap (17): the body maps one element of each input sequence (and
+/// the extra tensors as they are) to one element of each output sequence.
+/// Sequences are tracked as their element type, so the body's inputs are the
+/// inputs' types and the outputs its outputs' types.
+void inferSequenceMap(InferContext &C) {
+  const Graph *Body = graphAttr(C, "body");
+  if (!Body || !C.RunSubgraph)
+    return C.fail("SequenceMap needs a body");
+  std::vector<TensorType> In;
+  for (size_t I = 0; I < C.numInputs(); ++I)
+    In.push_back(C.input(I) ? *C.input(I) : TensorType{});
+  const ShapeInfo *BI = C.RunSubgraph(*Body, In, {});
+  for (size_t I = 0; I < C.numOutputs(); ++I)
+    C.setOutput(I, bodyOutput(*Body, BI, I));
+}
+
 } // namespace
 
 void addControlFlowRules(std::vector<OpRule> &R) {
@@ -219,6 +235,7 @@ void addControlFlowRules(std::vector<OpRule> &R) {
   for (int V : {1, 11, 13, 16, 19, 21})
     Add("Loop", V, inferLoop, (1u << 0) | (1u << 1));
   Add("Scan", 8, inferScan8, 1u << 0);
+  Add("SequenceMap", 17, inferSequenceMap);
   for (int V : {9, 11, 16, 19, 21})
     Add("Scan", V, inferScan);
 }
