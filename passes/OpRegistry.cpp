@@ -87,37 +87,44 @@ std::optional<llvm::SmallVector<Expr, 8>> InferContext::exprValues(size_t I) con
   return llvm::SmallVector<Expr, 8>(V->Ints.begin(), V->Ints.end());
 }
 
-int64_t InferContext::attrInt(llvm::StringRef Name, int64_t Default) const {
+const Attribute *InferContext::attr(llvm::StringRef Name) const {
   const Attribute *A = N.attr(Name);
+  if (A && !A->RefAttrName.empty())
+    return CallSite ? CallSite->attr(A->RefAttrName) : nullptr;
+  return A;
+}
+
+int64_t InferContext::attrInt(llvm::StringRef Name, int64_t Default) const {
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Int ? A->I : Default;
 }
 
 std::optional<llvm::SmallVector<int64_t, 4>> InferContext::attrInts(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   if (!A || A->Kind != AttrKind::Ints)
     return std::nullopt;
   return llvm::SmallVector<int64_t, 4>(A->Ints.begin(), A->Ints.end());
 }
 
 float InferContext::attrFloat(llvm::StringRef Name, float Default) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Float ? A->F : Default;
 }
 
 std::optional<llvm::SmallVector<float, 4>> InferContext::attrFloats(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   if (!A || A->Kind != AttrKind::Floats)
     return std::nullopt;
   return llvm::SmallVector<float, 4>(A->Floats.begin(), A->Floats.end());
 }
 
 std::string InferContext::attrString(llvm::StringRef Name, llvm::StringRef Default) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::String ? A->S : Default.str();
 }
 
 const TensorData *InferContext::attrTensor(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Tensor && !A->Tensors.empty() ? &A->Tensors.front() : nullptr;
 }
 

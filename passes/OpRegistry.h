@@ -75,7 +75,12 @@ public:
   std::optional<llvm::SmallVector<float, 4>> attrFloats(llvm::StringRef Name) const;
   std::string attrString(llvm::StringRef Name, llvm::StringRef Default = "") const;
   const TensorData *attrTensor(llvm::StringRef Name) const;
-  bool hasAttr(llvm::StringRef Name) const { return N.attr(Name) != nullptr; }
+  bool hasAttr(llvm::StringRef Name) const { return attr(Name) != nullptr; }
+  /// The attribute, with a function body's reference (ref_attr_name) resolved
+  /// against the call site; null when absent.
+  const Attribute *attr(llvm::StringRef Name) const;
+  /// Set while inferring an inlined function body: the calling node.
+  const Node *CallSite = nullptr;
 
   size_t numOutputs() const { return N.Outputs.size(); }
   void setOutput(size_t I, DType Elem, std::optional<Shape> Dims) {

@@ -36,10 +36,10 @@ public:
         SubInputs(SubInputs), SubValues(SubValues) {}
 
   /// A function body: arguments typed by the caller, bound by name.
-  Driver(AnalysisManager &AM, ShapeInfo &R, const Function &Fn,
+  Driver(AnalysisManager &AM, ShapeInfo &R, const Function &Fn, const Node &CallSite,
          llvm::ArrayRef<TensorType> SubInputs, llvm::ArrayRef<const ConstValue *> SubValues)
       : AM(AM), S(AM.sym()), M(AM.model()), G(*Fn.Body), Opts(AM.options()), R(R), Fn(&Fn),
-        SubInputs(SubInputs), SubValues(SubValues) {}
+        CallSite(&CallSite), SubInputs(SubInputs), SubValues(SubValues) {}
 
   void run() {
     R.Types.resize(G.Values.size());
@@ -329,9 +329,12 @@ private:
       InTypes.push_back(&R.Types[static_cast<size_t>(In)]);
       InValues.push_back(R.value(In));
     }
-    int64_t Opset = M.opset(N.Domain);
+    // A function body imports its own opsets.
+    int64_t Opset =
+        Fn && Fn->Opsets.count(N.Domain) ? Fn->Opsets.lookup(N.Domain) : M.opset(N.Domain);
     const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
+    Ctx.CallSite = CallSite;
     NodeStatus St = NodeStatus::Inferred;
     const Function *Callee = Rule ? nullptr : findFunction(M, N);
     if (Callee) {
@@ -339,7 +342,7 @@ private:
       llvm::SmallVector<TensorType, 4> Args;
       for (const TensorType *T : InTypes)
         Args.push_back(T ? *T : TensorType{});
-      auto Body = inferFunction(AM, *Callee, Args, InValues);
+      auto Body = inferFunction(AM, *Callee, N, Args, InValues);
       for (size_t I = 0; I < N.Outputs.size() && I < Callee->Outputs.size(); ++I) {
         ValueId O = Callee->Body->lookup(Callee->Outputs[I]);
         if (O == kNoValue)
@@ -475,6 +478,7 @@ private:
   ShapeInfo &R;
   const ShapeScope *Outer = nullptr;
   const Function *Fn = nullptr;
+  const Node *CallSite = nullptr; ///< Resolves a function body's attribute references.
   llvm::ArrayRef<TensorType> SubInputs;
   llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
@@ -502,10 +506,10 @@ const Function *findFunction(const Model &M, const Node &N) {
 }
 
 std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
-                                         llvm::ArrayRef<TensorType> Inputs,
+                                         const Node &CallSite, llvm::ArrayRef<TensorType> Inputs,
                                          llvm::ArrayRef<const ConstValue *> InputValues) {
   auto R = std::make_shared<ShapeInfo>();
-  Driver(AM, *R, Fn, Inputs, InputValues).run();
+  Driver(AM, *R, Fn, CallSite, Inputs, InputValues).run();
   return R;
 }
 

@@ -94,7 +94,7 @@ std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
 /// Infers the body of a model-local function called with these argument
 /// types (the call is inlined: the body sees only its own names).
 std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
-                                         llvm::ArrayRef<TensorType> Inputs,
+                                         const Node &CallSite, llvm::ArrayRef<TensorType> Inputs,
                                          llvm::ArrayRef<const ConstValue *> InputValues);
 /// The model-local function a node calls, or null.
 const Function *findFunction(const Model &M, const Node &N);

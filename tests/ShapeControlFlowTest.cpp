@@ -119,3 +119,18 @@ g (float[2,8] X, float[8,4] W, bool c) => (float Af, float Ys) <bool T = {1}, in
   // 3 iterations of an If whose branches both cost 2*4*8.
   CHECK(R.Macs->Total == R.AM->sym().constant(3 * 64));
 }
+
+TEST_CASE("ControlFlow: a function body's attribute references take the call site's values") {
+  auto R = run(R"(<ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+g (float[2,3,5] X) => (float Y, float Z) {
+  Y = local.Tr <p = [2, 0, 1]> (X)
+  Z = local.Tr <p = [1, 2, 0]> (X)
+}
+<domain: "local", opset_import: ["" : 17]>
+Tr <p> (a) => (c) {
+  c = Transpose <perm: ints = @p> (a)
+}
+)");
+  CHECK(dimsOf(*R.AM, "Y") == std::vector<std::string>{"5", "2", "3"});
+  CHECK(dimsOf(*R.AM, "Z") == std::vector<std::string>{"3", "5", "2"});
+}

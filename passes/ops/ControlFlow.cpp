@@ -11,7 +11,7 @@ namespace opaudit {
 namespace {
 
 const Graph *graphAttr(InferContext &C, llvm::StringRef Name) {
-  const Attribute *A = C.node().attr(Name);
+  const Attribute *A = C.attr(Name);
   return A && A->Kind == AttrKind::Graph && !A->Graphs.empty() ? A->Graphs.front().get() : nullptr;
 }
 

@@ -145,7 +145,7 @@ void inferStringNormalizer(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   Shape Out = *X;
-  if (const Attribute *A = C.node().attr("stopwords"); A && !A->Strings.empty())
+  if (const Attribute *A = C.attr("stopwords"); A && !A->Strings.empty())
     Out.back() = C.sym().fresh("strings");
   C.setOutput(0, DType::String, Out);
 }
@@ -367,11 +367,11 @@ Expr rowsOf(InferContext &C) {
 /// Classifiers: labels [N] and scores [N, classes].
 void inferClassifier(InferContext &C) {
   size_t Classes = 0;
-  if (const Attribute *A = C.node().attr("classlabels_ints"))
+  if (const Attribute *A = C.attr("classlabels_ints"))
     Classes = A->Ints.size();
-  else if (const Attribute *A = C.node().attr("classlabels_strings"))
+  else if (const Attribute *A = C.attr("classlabels_strings"))
     Classes = A->Strings.size();
-  DType Label = C.node().attr("classlabels_strings") ? DType::String : DType::Int64;
+  DType Label = C.attr("classlabels_strings") ? DType::String : DType::Int64;
   Expr N = rowsOf(C);
   C.setOutput(0, Label, Shape{N});
   C.setOutput(1, DType::Float,
@@ -418,9 +418,9 @@ void inferArrayFeatureExtractor(InferContext &C) {
 void inferOneHotEncoder(InferContext &C) {
   const Shape *X = C.inShape(0);
   size_t Cats = 0;
-  if (const Attribute *A = C.node().attr("cats_int64s"))
+  if (const Attribute *A = C.attr("cats_int64s"))
     Cats = A->Ints.size();
-  else if (const Attribute *A = C.node().attr("cats_strings"))
+  else if (const Attribute *A = C.attr("cats_strings"))
     Cats = A->Strings.size();
   if (!X) {
     C.setOutput(0, DType::Float, std::nullopt);

@@ -106,25 +106,25 @@ void inferConstant(InferContext &C) {
     return;
   }
   ConstValue V;
-  if (const Attribute *A = C.node().attr("value_int")) {
+  if (const Attribute *A = C.attr("value_int")) {
     V.Elem = DType::Int64;
     V.Ints.push_back(S.constant(A->I));
-  } else if (const Attribute *A = C.node().attr("value_ints")) {
+  } else if (const Attribute *A = C.attr("value_ints")) {
     V.Elem = DType::Int64;
     for (int64_t X : A->Ints)
       V.Ints.push_back(S.constant(X));
     V.Dims = {static_cast<int64_t>(A->Ints.size())};
-  } else if (const Attribute *A = C.node().attr("value_float")) {
+  } else if (const Attribute *A = C.attr("value_float")) {
     V.Elem = DType::Float;
     V.Reals.push_back(A->F);
-  } else if (const Attribute *A = C.node().attr("value_floats")) {
+  } else if (const Attribute *A = C.attr("value_floats")) {
     V.Elem = DType::Float;
     V.Reals.assign(A->Floats.begin(), A->Floats.end());
     V.Dims = {static_cast<int64_t>(A->Floats.size())};
-  } else if (C.node().attr("value_string")) {
+  } else if (C.attr("value_string")) {
     C.setOutput(0, DType::String, Shape{});
     return;
-  } else if (const Attribute *A = C.node().attr("value_strings")) {
+  } else if (const Attribute *A = C.attr("value_strings")) {
     C.setOutput(0, DType::String, constShape(S, {static_cast<int64_t>(A->Strings.size())}));
     return;
   } else {
