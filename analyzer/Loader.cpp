@@ -261,6 +261,17 @@ void Loader::readDeclaredType(const onnx::TypeProto &TP, DeclaredType &D) {
     D.IsTensor = false;
     if (TP.has_sparse_tensor_type())
       D.Elem = dtypeFromCode(TP.sparse_tensor_type().elem_type());
+    // optional(tensor) and sequence(tensor) keep their element's type: shape
+    // inference tracks such a value as the type of the tensor(s) it holds.
+    const onnx::TypeProto *Elem = TP.has_optional_type() && TP.optional_type().has_elem_type()
+                                      ? &TP.optional_type().elem_type()
+                                  : TP.has_sequence_type() && TP.sequence_type().has_elem_type()
+                                      ? &TP.sequence_type().elem_type()
+                                      : nullptr;
+    if (Elem && Elem->has_tensor_type()) {
+      readDeclaredType(*Elem, D);
+      D.IsTensor = false;
+    }
     return;
   }
   const auto &TT = TP.tensor_type();

@@ -48,6 +48,10 @@ struct AnalysisOptions {
   bool wantsTraffic() const {
     return Batch || WeightDType || ActDType || SramBytes || Hardware;
   }
+
+  // Control flow (issue 3).
+  /// --trip-count NODE=K: iterations of a Loop whose count is not a constant.
+  llvm::StringMap<int64_t> TripCounts;
 };
 
 class AnalysisManager {

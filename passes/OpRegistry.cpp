@@ -20,6 +20,10 @@ std::vector<OpRule> buildTable() {
   addNNRules(Rules);
   addMathRules(Rules);
   addTensorRules(Rules);
+  addMiscRules(Rules);
+  addSequenceRules(Rules);
+  addControlFlowRules(Rules);
+  addContribRules(Rules);
   llvm::sort(Rules, [](const OpRule &A, const OpRule &B) {
     return std::tie(A.Domain, A.OpType, A.SinceVersion) <
            std::tie(B.Domain, B.OpType, B.SinceVersion);
@@ -74,37 +78,53 @@ std::optional<llvm::SmallVector<int64_t, 8>> InferContext::intValues(size_t I) c
   return Out;
 }
 
-int64_t InferContext::attrInt(llvm::StringRef Name, int64_t Default) const {
+std::optional<llvm::SmallVector<Expr, 8>> InferContext::exprValues(size_t I) const {
+  const ConstValue *V = value(I);
+  if (!V || V->isReal())
+    return std::nullopt;
+  if (llvm::any_of(V->Ints, [](Expr E) { return !E; }))
+    return std::nullopt;
+  return llvm::SmallVector<Expr, 8>(V->Ints.begin(), V->Ints.end());
+}
+
+const Attribute *InferContext::attr(llvm::StringRef Name) const {
   const Attribute *A = N.attr(Name);
+  if (A && !A->RefAttrName.empty())
+    return CallSite ? CallSite->attr(A->RefAttrName) : nullptr;
+  return A;
+}
+
+int64_t InferContext::attrInt(llvm::StringRef Name, int64_t Default) const {
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Int ? A->I : Default;
 }
 
 std::optional<llvm::SmallVector<int64_t, 4>> InferContext::attrInts(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   if (!A || A->Kind != AttrKind::Ints)
     return std::nullopt;
   return llvm::SmallVector<int64_t, 4>(A->Ints.begin(), A->Ints.end());
 }
 
 float InferContext::attrFloat(llvm::StringRef Name, float Default) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Float ? A->F : Default;
 }
 
 std::optional<llvm::SmallVector<float, 4>> InferContext::attrFloats(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   if (!A || A->Kind != AttrKind::Floats)
     return std::nullopt;
   return llvm::SmallVector<float, 4>(A->Floats.begin(), A->Floats.end());
 }
 
 std::string InferContext::attrString(llvm::StringRef Name, llvm::StringRef Default) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::String ? A->S : Default.str();
 }
 
 const TensorData *InferContext::attrTensor(llvm::StringRef Name) const {
-  const Attribute *A = N.attr(Name);
+  const Attribute *A = attr(Name);
   return A && A->Kind == AttrKind::Tensor && !A->Tensors.empty() ? &A->Tensors.front() : nullptr;
 }
 
@@ -119,6 +139,17 @@ Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims) {
   for (int64_t D : Dims)
     R.push_back(S.constant(D));
   return R;
+}
+
+std::string loopKey(const Graph &G, const Node &N) {
+  if (!N.Name.empty() || N.Outputs.empty() || N.Outputs[0] == kNoValue)
+    return N.Name;
+  return G.value(N.Outputs[0]).Name;
+}
+
+bool hasClamp(Expr E) {
+  std::string T = E.str();
+  return T.find("min(") != std::string::npos || T.find("max(") != std::string::npos;
 }
 
 std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *> Shapes,
@@ -152,9 +183,17 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
         R[Off + I] = Expr();
         continue;
       }
-      // A symbol against a constant > 1 must equal that constant (or be 1);
-      // two symbols: valid broadcasting gives the larger.
-      R[Off + I] = A.isConst() ? A : B.isConst() ? B : S.max(A, B);
+      // A symbol against a constant > 1 must equal that constant (or be 1).
+      if (A.isConst() || B.isConst()) {
+        R[Off + I] = A.isConst() ? A : B;
+        continue;
+      }
+      // Two different expressions: a valid model has them equal (or one is 1).
+      // A clamp such as min(seq, 512) (a Slice of a 512-long table up to seq)
+      // meeting seq is the same length wherever the model runs, so the plain
+      // polynomial is kept; otherwise the larger is exact for either case.
+      bool AClamp = hasClamp(A), BClamp = hasClamp(B);
+      R[Off + I] = AClamp != BClamp ? (AClamp ? B : A) : S.max(A, B);
     }
   }
   return R;

@@ -10,6 +10,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <functional>
+
 namespace opaudit {
 
 /// Classes of operators, used by operation-counting conventions.
@@ -63,6 +65,9 @@ public:
   }
   /// Known integer contents of input I as concrete numbers (all elements constant).
   std::optional<llvm::SmallVector<int64_t, 8>> intValues(size_t I) const;
+  /// Known integer contents of input I as expressions (every element known,
+  /// possibly symbolic: a Slice end read from Shape stays "seq").
+  std::optional<llvm::SmallVector<Expr, 8>> exprValues(size_t I) const;
 
   int64_t attrInt(llvm::StringRef Name, int64_t Default) const;
   std::optional<llvm::SmallVector<int64_t, 4>> attrInts(llvm::StringRef Name) const;
@@ -70,7 +75,12 @@ public:
   std::optional<llvm::SmallVector<float, 4>> attrFloats(llvm::StringRef Name) const;
   std::string attrString(llvm::StringRef Name, llvm::StringRef Default = "") const;
   const TensorData *attrTensor(llvm::StringRef Name) const;
-  bool hasAttr(llvm::StringRef Name) const { return N.attr(Name) != nullptr; }
+  bool hasAttr(llvm::StringRef Name) const { return attr(Name) != nullptr; }
+  /// The attribute, with a function body's reference (ref_attr_name) resolved
+  /// against the call site; null when absent.
+  const Attribute *attr(llvm::StringRef Name) const;
+  /// Set while inferring an inlined function body: the calling node.
+  const Node *CallSite = nullptr;
 
   size_t numOutputs() const { return N.Outputs.size(); }
   void setOutput(size_t I, DType Elem, std::optional<Shape> Dims) {
@@ -85,6 +95,21 @@ public:
     if (I < OutValues.size())
       OutValues[I] = std::move(V);
   }
+  /// Runs shape inference on one of this node's subgraphs (If branches, Loop
+  /// and Scan bodies) with the given formal input types; null when the
+  /// driver cannot (e.g. while counting MACs).
+  std::function<const ShapeInfo *(const Graph &, llvm::ArrayRef<TensorType>,
+                                  llvm::ArrayRef<const ConstValue *>)>
+      RunSubgraph;
+  /// Set by Loop and Scan rules: how many times the body runs.
+  Expr TripCount;
+  /// The user's --trip-count for this node, if any.
+  std::optional<int64_t> UserTripCount;
+  /// Set by a rule that finds the model contradicting the user's shapes
+  /// (a Reshape constant pinning the exported batch): everything computed
+  /// from this node's outputs becomes unknown.
+  bool Conflict = false;
+
   /// Records why inference stopped short; the node's missing outputs stay unknown.
   void fail(const llvm::Twine &Why) { Problems.push_back({Severity::Warning, "", Why.str()}); }
   void note(const llvm::Twine &Why) { Problems.push_back({Severity::Note, "", Why.str()}); }
@@ -131,6 +156,10 @@ llvm::ArrayRef<OpRule> allRules();
 void addNNRules(std::vector<OpRule> &Rules);
 void addMathRules(std::vector<OpRule> &Rules);
 void addTensorRules(std::vector<OpRule> &Rules);
+void addMiscRules(std::vector<OpRule> &Rules);
+void addSequenceRules(std::vector<OpRule> &Rules);
+void addControlFlowRules(std::vector<OpRule> &Rules);
+void addContribRules(std::vector<OpRule> &Rules);
 
 // Shared helpers for rules.
 
@@ -140,5 +169,9 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
 /// Normalizes a possibly negative axis against Rank; nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank);
 Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims);
+/// What --trip-count names a Loop by: its name, or its first output's name.
+std::string loopKey(const Graph &G, const Node &N);
+/// True if E contains a min or max atom (a clamp left by Slice or Pad).
+bool hasClamp(Expr E);
 
 } // namespace opaudit

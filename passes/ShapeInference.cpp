@@ -6,6 +6,7 @@
 #include "passes/ShapeInference.h"
 #include "passes/OpRegistry.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -28,16 +29,33 @@ class Driver {
 public:
   Driver(AnalysisManager &AM, ShapeInfo &R)
       : AM(AM), S(AM.sym()), M(AM.model()), G(M.Main), Opts(AM.options()), R(R) {}
+  /// A subgraph: formal inputs typed by the caller, free names from Outer.
+  Driver(AnalysisManager &AM, ShapeInfo &R, const Graph &Body, const ShapeScope &Outer,
+         llvm::ArrayRef<TensorType> SubInputs, llvm::ArrayRef<const ConstValue *> SubValues)
+      : AM(AM), S(AM.sym()), M(AM.model()), G(Body), Opts(AM.options()), R(R), Outer(&Outer),
+        SubInputs(SubInputs), SubValues(SubValues) {}
+
+  /// A function body: arguments typed by the caller, bound by name.
+  Driver(AnalysisManager &AM, ShapeInfo &R, const Function &Fn, const Node &CallSite,
+         llvm::ArrayRef<TensorType> SubInputs, llvm::ArrayRef<const ConstValue *> SubValues)
+      : AM(AM), S(AM.sym()), M(AM.model()), G(*Fn.Body), Opts(AM.options()), R(R), Fn(&Fn),
+        CallSite(&CallSite), SubInputs(SubInputs), SubValues(SubValues) {}
 
   void run() {
     R.Types.resize(G.Values.size());
     R.Status.assign(G.Nodes.size(), NodeStatus::NotReached);
     seedInitializers();
-    seedInputs();
+    if (Fn)
+      seedFunction();
+    else if (Outer)
+      seedSubgraph();
+    else
+      seedInputs();
     order();
     for (NodeId N : R.Order)
       visit(N);
-    reportDeclaredMismatches();
+    if (!Outer && !Fn)
+      reportDeclaredMismatches();
   }
 
 private:
@@ -64,7 +82,8 @@ private:
   }
 
   std::optional<TensorType> fromDeclared(const std::optional<DeclaredType> &D) {
-    if (!D || !D->IsTensor)
+    // Sequences and optionals are tracked as their element type (see the loader).
+    if (!D || (!D->IsTensor && D->Elem == DType::Undefined))
       return std::nullopt;
     TensorType T;
     T.Elem = D->Elem;
@@ -173,10 +192,84 @@ private:
                                         "', which no input or value of the model uses");
   }
 
+  /// Formal inputs from the caller; names the subgraph does not define come
+  /// from the innermost enclosing graph that has them.
+  void seedSubgraph() {
+    for (size_t I = 0; I < G.Inputs.size(); ++I) {
+      ValueId V = G.Inputs[I];
+      TensorType &T = R.Types[static_cast<size_t>(V)];
+      if (I < SubInputs.size())
+        T = SubInputs[I];
+      if (!T.Dims || T.Elem == DType::Undefined)
+        if (auto D = fromDeclared(G.value(V).Declared)) {
+          if (T.Elem == DType::Undefined)
+            T.Elem = D->Elem;
+          if (!T.Dims)
+            T.Dims = D->Dims;
+        }
+      if (I < SubValues.size() && SubValues[I])
+        R.Values[V] = *SubValues[I];
+    }
+    for (size_t I = 0; I < G.Values.size(); ++I) {
+      const Value &V = G.Values[I];
+      if (!V.FromOuterScope)
+        continue;
+      for (const ShapeScope *Sc = Outer; Sc; Sc = Sc->Parent) {
+        ValueId O = Sc->G->lookup(V.Name);
+        if (O == kNoValue || static_cast<size_t>(O) >= Sc->Info->Types.size())
+          continue;
+        R.Types[I] = Sc->Info->Types[static_cast<size_t>(O)];
+        if (const ConstValue *CV = Sc->Info->value(O))
+          R.Values[static_cast<ValueId>(I)] = *CV;
+        break;
+      }
+    }
+  }
+
+  void seedFunction() {
+    for (size_t I = 0; I < Fn->Inputs.size() && I < SubInputs.size(); ++I) {
+      ValueId V = G.lookup(Fn->Inputs[I]);
+      if (V == kNoValue)
+        continue;
+      R.Types[static_cast<size_t>(V)] = SubInputs[I];
+      if (I < SubValues.size() && SubValues[I])
+        R.Values[V] = *SubValues[I];
+    }
+  }
+
+  /// Names a subgraph (or one nested in it) reads from enclosing graphs.
+  static void outerNames(const Graph &Sub, llvm::StringSet<> &Out) {
+    for (const Value &V : Sub.Values)
+      if (V.FromOuterScope)
+        Out.insert(V.Name);
+    for (const Node &N : Sub.Nodes)
+      for (const Attribute &A : N.Attrs)
+        for (const auto &SG : A.Graphs)
+          if (SG)
+            outerNames(*SG, Out);
+  }
+
   /// Kahn's algorithm in file order; nodes on a cycle are left out and reported.
   void order() {
     size_t NN = G.Nodes.size();
     std::vector<uint32_t> Pending(NN, 0);
+    // A subgraph's reads of this graph's values are dependencies too.
+    std::vector<llvm::SmallVector<NodeId, 2>> Extra(NN);
+    for (size_t I = 0; I < NN; ++I) {
+      llvm::StringSet<> Names;
+      for (const Attribute &A : G.Nodes[I].Attrs)
+        for (const auto &SG : A.Graphs)
+          if (SG)
+            outerNames(*SG, Names);
+      for (const auto &E : Names) {
+        ValueId V = G.lookup(E.first());
+        if (V == kNoValue || G.value(V).Producer == kNoNode ||
+            G.value(V).Producer == static_cast<NodeId>(I))
+          continue;
+        Extra[static_cast<size_t>(G.value(V).Producer)].push_back(static_cast<NodeId>(I));
+        ++Pending[I];
+      }
+    }
     for (size_t I = 0; I < NN; ++I)
       for (ValueId In : G.Nodes[I].Inputs)
         if (In != kNoValue && G.value(In).Producer != kNoNode)
@@ -206,6 +299,9 @@ private:
               Next.push_back(C);
         }
       }
+      for (NodeId C : Extra[static_cast<size_t>(N)])
+        if (--Pending[static_cast<size_t>(C)] == 0)
+          Next.push_back(C);
       llvm::sort(Next, std::greater<NodeId>());
       Ready.insert(Ready.end(), Next.begin(), Next.end());
     }
@@ -233,11 +329,32 @@ private:
       InTypes.push_back(&R.Types[static_cast<size_t>(In)]);
       InValues.push_back(R.value(In));
     }
-    int64_t Opset = M.opset(N.Domain);
+    // A function body imports its own opsets.
+    int64_t Opset =
+        Fn && Fn->Opsets.count(N.Domain) ? Fn->Opsets.lookup(N.Domain) : M.opset(N.Domain);
     const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
+    Ctx.CallSite = CallSite;
     NodeStatus St = NodeStatus::Inferred;
-    if (!Rule) {
+    const Function *Callee = Rule ? nullptr : findFunction(M, N);
+    if (Callee) {
+      // Inlined: the body runs with this call's argument types.
+      llvm::SmallVector<TensorType, 4> Args;
+      for (const TensorType *T : InTypes)
+        Args.push_back(T ? *T : TensorType{});
+      auto Body = inferFunction(AM, *Callee, N, Args, InValues);
+      for (size_t I = 0; I < N.Outputs.size() && I < Callee->Outputs.size(); ++I) {
+        ValueId O = Callee->Body->lookup(Callee->Outputs[I]);
+        if (O == kNoValue)
+          continue;
+        Ctx.OutTypes[I] = Body->Types[static_cast<size_t>(O)];
+        if (const ConstValue *CV = Body->value(O))
+          Ctx.OutValues[I] = *CV;
+      }
+      for (const Diagnostic &D : Body->Diags)
+        R.Diags.push_back(D);
+      R.Subgraphs[Id].push_back(std::move(Body));
+    } else if (!Rule) {
       St = NodeStatus::Unsupported;
       const OpRule *Any = findAnyRule(N.Domain, N.OpType);
       std::string Dom = N.Domain.empty() ? "ai.onnx" : N.Domain;
@@ -249,18 +366,49 @@ private:
         diag(Severity::Warning, N.label(G),
              "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown");
     } else {
+      ShapeScope Here{&G, &R, Outer};
+      Ctx.RunSubgraph = [&](const Graph &Body, llvm::ArrayRef<TensorType> In,
+                            llvm::ArrayRef<const ConstValue *> InV) -> const ShapeInfo * {
+        auto Sub = inferSubgraph(AM, Body, In, InV, Here);
+        for (Diagnostic &D : Sub->Diags)
+          R.Diags.push_back(D);
+        R.Subgraphs[Id].push_back(Sub);
+        return Sub.get();
+      };
+      auto TC = Opts.TripCounts.find(loopKey(G, N));
+      if (TC != Opts.TripCounts.end())
+        Ctx.UserTripCount = TC->second;
       Rule->Infer(Ctx);
+      if (Ctx.TripCount)
+        R.TripCounts[Id] = Ctx.TripCount;
     }
     for (Diagnostic &D : Ctx.Problems) {
       D.Node = N.label(G);
       R.Diags.push_back(std::move(D));
     }
+    // Downstream of a shape conflict nothing is trusted: dims become unknown
+    // (ranks stay), so no wrong number is ever derived from them.
+    bool Taint = Ctx.Conflict || llvm::any_of(N.Inputs, [&](ValueId In) {
+                   return In != kNoValue && Tainted.count(In);
+                 });
+    if (Taint)
+      for (size_t I = 0; I < N.Outputs.size(); ++I) {
+        if (N.Outputs[I] == kNoValue)
+          continue;
+        Tainted.insert(N.Outputs[I]);
+        TensorType &T = Ctx.OutTypes[I];
+        if (T.Dims)
+          for (Expr &D : *T.Dims)
+            D = Expr();
+        Ctx.OutValues[I].reset();
+      }
     for (size_t I = 0; I < N.Outputs.size(); ++I) {
       ValueId Out = N.Outputs[I];
       if (Out == kNoValue)
         continue;
       TensorType T = std::move(Ctx.OutTypes[I]);
-      mergeDeclared(T, G.value(Out));
+      if (!Taint) // The file's value_info describes the export, not the conflict.
+        mergeDeclared(T, G.value(Out));
       bool Complete = T.Dims && llvm::all_of(*T.Dims, [](Expr D) { return bool(D); });
       if (!Complete && St == NodeStatus::Inferred)
         St = NodeStatus::Partial;
@@ -268,7 +416,7 @@ private:
       if (Ctx.OutValues[I])
         R.Values[Out] = std::move(*Ctx.OutValues[I]);
     }
-    if (St == NodeStatus::Partial && Ctx.Problems.empty())
+    if (St == NodeStatus::Partial && Ctx.Problems.empty() && !Taint)
       diag(Severity::Warning, N.label(G), "output shape could not be fully inferred");
     R.Status[static_cast<size_t>(Id)] = St;
   }
@@ -328,12 +476,42 @@ private:
   const Graph &G;
   const AnalysisOptions &Opts;
   ShapeInfo &R;
+  const ShapeScope *Outer = nullptr;
+  const Function *Fn = nullptr;
+  const Node *CallSite = nullptr; ///< Resolves a function body's attribute references.
+  llvm::ArrayRef<TensorType> SubInputs;
+  llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
+  llvm::DenseSet<ValueId> Tainted; ///< Values computed from a shape conflict.
   size_t Mismatches = 0;
   std::string FirstMismatch;
 };
 
 } // namespace
+
+std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
+                                         llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues,
+                                         const ShapeScope &Outer) {
+  auto R = std::make_shared<ShapeInfo>();
+  Driver(AM, *R, Body, Outer, Inputs, InputValues).run();
+  return R;
+}
+
+const Function *findFunction(const Model &M, const Node &N) {
+  for (const Function &F : M.Functions)
+    if (F.Name == N.OpType && F.Domain == N.Domain && F.Body)
+      return &F;
+  return nullptr;
+}
+
+std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
+                                         const Node &CallSite, llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues) {
+  auto R = std::make_shared<ShapeInfo>();
+  Driver(AM, *R, Fn, CallSite, Inputs, InputValues).run();
+  return R;
+}
 
 ShapeInfo ShapeInference::run(AnalysisManager &AM) {
   ShapeInfo R;

@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -55,6 +56,11 @@ struct ShapeInfo {
   std::vector<Diagnostic> Diags;
   /// Dim names bound for this run (the JSON "dims" object).
   llvm::StringMap<int64_t> BoundDims;
+  /// Results for the subgraphs of control-flow nodes (If branches, Loop and
+  /// Scan bodies), one per graph attribute in attribute order.
+  llvm::DenseMap<NodeId, std::vector<std::shared_ptr<ShapeInfo>>> Subgraphs;
+  /// Iterations of each Loop/Scan node: a number, a formula, or a symbol.
+  llvm::DenseMap<NodeId, Expr> TripCounts;
 
   const ConstValue *value(ValueId V) const {
     auto It = Values.find(V);
@@ -70,6 +76,28 @@ public:
       "symbolic shapes and small tensor values for every value";
   static Result run(AnalysisManager &AM);
 };
+
+/// Lexical scope for name lookup from a subgraph into its enclosing graphs.
+struct ShapeScope {
+  const Graph *G = nullptr;
+  const ShapeInfo *Info = nullptr;
+  const ShapeScope *Parent = nullptr;
+};
+
+/// Infers a subgraph (a control-flow body or branch) whose formal inputs have
+/// the types \p Inputs; names it does not define are looked up in \p Outer.
+std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
+                                         llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues,
+                                         const ShapeScope &Outer);
+
+/// Infers the body of a model-local function called with these argument
+/// types (the call is inlined: the body sees only its own names).
+std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn,
+                                         const Node &CallSite, llvm::ArrayRef<TensorType> Inputs,
+                                         llvm::ArrayRef<const ConstValue *> InputValues);
+/// The model-local function a node calls, or null.
+const Function *findFunction(const Model &M, const Node &N);
 
 /// Product of dims as an expression (null when a dim is unknown or overflow).
 Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims);

@@ -6,8 +6,13 @@
 #include "reports/Presentation.h"
 #include "reports/Report.h"
 
+#include "onnx/onnx_pb.h"
+
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
 
 namespace opaudit::cli {
 
@@ -20,6 +25,9 @@ struct AnalyzeArgs {
   std::vector<std::string> Dims;
   std::vector<std::string> Inputs;
   std::vector<std::string> InputValues;
+  // Issue 3: control flow and shape-carrying inputs from files.
+  std::vector<std::string> TripCounts;
+  std::vector<std::string> InputData;
   bool Quiet = false;
   unsigned MaxDiags = 20;
   // Traffic, memory and roofline (docs/traffic-model.md).
@@ -32,6 +40,101 @@ struct AnalyzeArgs {
   std::string Sort = "auto";
   unsigned ScopeDepth = 1;
 };
+
+/// Decodes a small TensorProto file (--input-data) into values and dims.
+llvm::Error readInputData(llvm::StringRef Spec, AnalysisOptions &O) {
+  auto [K, Path] = Spec.split('=');
+  if (K.empty() || Path.empty())
+    return makeError(ErrorCategory::Usage, "--input-data expects NAME=FILE.pb, got '" + Spec + "'");
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return makeError(ErrorCategory::Usage,
+                     "--input-data: cannot read '" + Path + "': " + Buf.getError().message());
+  onnx::TensorProto T;
+  if (!T.ParseFromArray((*Buf)->getBufferStart(), static_cast<int>((*Buf)->getBufferSize())))
+    return makeError(ErrorCategory::Usage, "--input-data: '" + Path + "' is not a TensorProto");
+  int64_t N = 1;
+  for (int64_t D : T.dims())
+    if (D < 0 || __builtin_mul_overflow(N, D, &N) || N > TensorData::kKeepElements)
+      return makeError(ErrorCategory::Usage,
+                       "--input-data: '" + Path + "' holds more than " +
+                           llvm::Twine(TensorData::kKeepElements) +
+                           " elements; only small shape-carrying tensors are read");
+  std::vector<double> Vals;
+  const std::string &Raw = T.raw_data();
+  auto FromRaw = [&](auto Zero) {
+    using E = decltype(Zero);
+    for (size_t I = 0; I + sizeof(E) <= Raw.size(); I += sizeof(E)) {
+      E X;
+      std::memcpy(&X, Raw.data() + I, sizeof(E));
+      Vals.push_back(static_cast<double>(X));
+    }
+  };
+  using TP = onnx::TensorProto;
+  switch (T.data_type()) {
+  case TP::FLOAT:
+    Raw.empty() ? (void)Vals.assign(T.float_data().begin(), T.float_data().end()) : FromRaw(0.0f);
+    break;
+  case TP::DOUBLE:
+    Raw.empty() ? (void)Vals.assign(T.double_data().begin(), T.double_data().end()) : FromRaw(0.0);
+    break;
+  case TP::INT64:
+    Raw.empty() ? (void)Vals.assign(T.int64_data().begin(), T.int64_data().end())
+                : FromRaw(int64_t(0));
+    break;
+  case TP::INT32:
+  case TP::BOOL:
+  case TP::INT8:
+  case TP::UINT8:
+  case TP::INT16:
+  case TP::UINT16:
+    if (!Raw.empty() && T.data_type() == TP::INT32)
+      FromRaw(int32_t(0));
+    else if (!Raw.empty() && (T.data_type() == TP::INT8))
+      FromRaw(int8_t(0));
+    else if (!Raw.empty() && (T.data_type() == TP::INT16))
+      FromRaw(int16_t(0));
+    else if (!Raw.empty() && T.data_type() == TP::UINT16)
+      FromRaw(uint16_t(0));
+    else if (!Raw.empty())
+      FromRaw(uint8_t(0));
+    else
+      Vals.assign(T.int32_data().begin(), T.int32_data().end());
+    break;
+  default:
+    return makeError(ErrorCategory::Usage, "--input-data: '" + Path +
+                                               "' has a data type that is not read (use an "
+                                               "integer or float tensor)");
+  }
+  if (static_cast<int64_t>(Vals.size()) != N)
+    return makeError(ErrorCategory::Usage, "--input-data: '" + Path + "' holds " +
+                                               llvm::Twine(Vals.size()) + " values for " +
+                                               llvm::Twine(N) + " elements");
+  O.InputValues[K] = std::move(Vals);
+  if (!O.InputShapes.count(K) && T.dims_size() != 1) {
+    std::vector<std::string> Dims;
+    for (int64_t D : T.dims())
+      Dims.push_back(std::to_string(D));
+    O.InputShapes[K] = std::move(Dims);
+  }
+  return llvm::Error::success();
+}
+
+/// --trip-count NODE=K and --input-data NAME=FILE.pb.
+llvm::Error addControlFlowOptions(const AnalyzeArgs &A, AnalysisOptions &O) {
+  for (llvm::StringRef T : A.TripCounts) {
+    auto [K, V] = T.rsplit('=');
+    int64_t N;
+    if (K.empty() || V.getAsInteger(10, N) || N < 0)
+      return makeError(ErrorCategory::Usage,
+                       "--trip-count expects NODE=K with K >= 0, got '" + T + "'");
+    O.TripCounts[K] = N;
+  }
+  for (llvm::StringRef D : A.InputData)
+    if (auto E = readInputData(D, O))
+      return E;
+  return llvm::Error::success();
+}
 
 /// Parses the repeatable --dim/--input/--input-value options.
 llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
@@ -79,6 +182,8 @@ llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
     return makeError(ErrorCategory::Usage, "--batch expects a count >= 1");
   O.Batch = A.Batch;
   if (llvm::Error E = applyTrafficArgs(A.Traffic, O))
+    return std::move(E);
+  if (auto E = addControlFlowOptions(A, O))
     return std::move(E);
   return O;
 }
@@ -189,6 +294,11 @@ RunFn setupAnalyze(CLI::App &Sub) {
                  "also count operations under a convention: a built-in name (macs, tops, flops, "
                  "torchvision, fvcore, darknet, deepspeed, thop, ptflops, onnx-tool, openvino) "
                  "or a convention file");
+  Sub.add_option("--trip-count", A->TripCounts,
+                 "iterations of a Loop whose count is not a constant: NODE=K (repeatable)");
+  Sub.add_option("--input-data", A->InputData,
+                 "values of a shape-carrying input from a TensorProto file: NAME=FILE.pb "
+                 "(repeatable)");
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics to stderr");
   Sub.add_option("--top", A->Top, "show the N heaviest rows and fold the rest into [other]");
   Sub.add_option("--group-by", A->GroupBy, "rows per layer (none), per op_type or per name scope")

@@ -131,6 +131,30 @@ Expr applyInt(SymContext &S, BinOp Op, Expr A, Expr B) {
   }
   if (A == B && (Op == BinOp::Equal || Op == BinOp::LessEq || Op == BinOp::GreaterEq))
     return S.constant(1);
+  if ((!CA || !CB) && Op >= BinOp::Equal && Op <= BinOp::GreaterEq) {
+    // Dims are >= 0, so e.g. seq == -1 is decidable without a value for seq.
+    Expr D = S.sub(A, B);
+    Expr One = S.constant(1);
+    int Sign = S.isKnownNonNegative(S.sub(D, One))          ? 2  // A > B
+               : S.isKnownNonNegative(S.sub(S.neg(D), One)) ? -2 // A < B
+               : S.isKnownNonNegative(D)                    ? 1  // A >= B
+               : S.isKnownNonNegative(S.neg(D))             ? -1 // A <= B
+                                                            : 0;
+    switch (Op) {
+    case BinOp::Equal:
+      return Sign == 2 || Sign == -2 ? S.constant(0) : Expr();
+    case BinOp::Less:
+      return Sign > 0 ? S.constant(0) : Sign == -2 ? S.constant(1) : Expr();
+    case BinOp::LessEq:
+      return Sign == 2 ? S.constant(0) : Sign < 0 ? S.constant(1) : Expr();
+    case BinOp::Greater:
+      return Sign < 0 ? S.constant(0) : Sign == 2 ? S.constant(1) : Expr();
+    case BinOp::GreaterEq:
+      return Sign == -2 ? S.constant(0) : Sign > 0 ? S.constant(1) : Expr();
+    default:
+      return Expr();
+    }
+  }
   if (!CA || !CB)
     return Expr();
   int64_t X = *CA, Y = *CB;
@@ -453,10 +477,9 @@ void inferSameShape(InferContext &C) {
   C.setOutput(0, X ? *X : TensorType{});
 }
 
-void inferPRelu(InferContext &C) {
-  auto Out = broadcastShapes(C.sym(), {C.inShape(0), C.inShape(1)}, &C);
-  C.setOutput(0, C.inType(0), Out);
-}
+/// The slope broadcasts unidirectionally to X (and before opset 7 a 1-D
+/// slope matches the channel axis), so the output always has X's shape.
+void inferPRelu(InferContext &C) { inferSameShape(C); }
 
 } // namespace
 
@@ -494,10 +517,16 @@ void addMathRules(std::vector<OpRule> &R) {
                          "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh",
                          "Asinh", "Acosh", "Atanh", "Sign", "Round", "Not", "IsNaN", "IsInf"})
     Add(Op, 1, OC::Elementwise, inferUnary);
-  for (const char *Op : {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Celu",
-                         "HardSigmoid", "HardSwish", "Softplus", "Softsign", "ThresholdedRelu",
-                         "Mish", "Gelu", "Shrink"})
+  for (const char *Op : {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "HardSigmoid",
+                         "Softplus", "Softsign"})
     Add(Op, 1, OC::Activation, inferUnary);
+  // Activations added in later opsets exist only from their first version.
+  Add("Shrink", 9, OC::Activation, inferUnary);
+  Add("ThresholdedRelu", 10, OC::Activation, inferUnary);
+  Add("Celu", 12, OC::Activation, inferUnary);
+  Add("HardSwish", 14, OC::Activation, inferUnary);
+  Add("Mish", 18, OC::Activation, inferUnary);
+  Add("Gelu", 20, OC::Activation, inferUnary);
   Add("PRelu", 1, OC::Activation, inferPRelu);
   Add("PRelu", 7, OC::Activation, inferPRelu);
   Add("Clip", 1, OC::Activation, inferClip);

@@ -473,9 +473,31 @@ void inferResize(InferContext &C) {
   if (Sizes && Sizes->size() == Axes.size()) {
     std::string Policy = C.attrString("keep_aspect_ratio_policy", "stretch");
     if (Policy != "stretch") {
-      Out.assign(Rank, Expr());
+      // One scale for all axes: the min (not_larger) or max (not_smaller) of
+      // sizes/in, then out = round(scale * in) (ONNX opset 18).
+      std::optional<double> Scale;
+      for (size_t I = 0; I < Axes.size() && C.opset() >= 18; ++I) {
+        auto In = (*X)[static_cast<size_t>(Axes[I])], Want = (*Sizes)[I];
+        auto IC = In ? In.asConst() : std::nullopt, WC = Want ? Want.asConst() : std::nullopt;
+        if (!IC || !WC || *IC == 0) {
+          Scale.reset();
+          break;
+        }
+        double R = static_cast<double>(*WC) / static_cast<double>(*IC);
+        Scale = !Scale ? R : Policy == "not_larger" ? std::min(*Scale, R) : std::max(*Scale, R);
+      }
+      if (!Scale) {
+        Out.assign(Rank, Expr());
+        C.setOutput(0, C.inType(0), Out);
+        return C.fail("keep_aspect_ratio_policy needs constant input dims and sizes");
+      }
+      for (int64_t A : Axes) {
+        Expr &D = Out[static_cast<size_t>(A)];
+        D = S.constant(
+            static_cast<int64_t>(std::floor(*Scale * static_cast<double>(*D.asConst()) + 0.5)));
+      }
       C.setOutput(0, C.inType(0), Out);
-      return C.fail("keep_aspect_ratio_policy other than stretch is not modelled");
+      return;
     }
     for (size_t I = 0; I < Axes.size(); ++I)
       Out[static_cast<size_t>(Axes[I])] = (*Sizes)[I];

@@ -106,25 +106,25 @@ void inferConstant(InferContext &C) {
     return;
   }
   ConstValue V;
-  if (const Attribute *A = C.node().attr("value_int")) {
+  if (const Attribute *A = C.attr("value_int")) {
     V.Elem = DType::Int64;
     V.Ints.push_back(S.constant(A->I));
-  } else if (const Attribute *A = C.node().attr("value_ints")) {
+  } else if (const Attribute *A = C.attr("value_ints")) {
     V.Elem = DType::Int64;
     for (int64_t X : A->Ints)
       V.Ints.push_back(S.constant(X));
     V.Dims = {static_cast<int64_t>(A->Ints.size())};
-  } else if (const Attribute *A = C.node().attr("value_float")) {
+  } else if (const Attribute *A = C.attr("value_float")) {
     V.Elem = DType::Float;
     V.Reals.push_back(A->F);
-  } else if (const Attribute *A = C.node().attr("value_floats")) {
+  } else if (const Attribute *A = C.attr("value_floats")) {
     V.Elem = DType::Float;
     V.Reals.assign(A->Floats.begin(), A->Floats.end());
     V.Dims = {static_cast<int64_t>(A->Floats.size())};
-  } else if (C.node().attr("value_string")) {
+  } else if (C.attr("value_string")) {
     C.setOutput(0, DType::String, Shape{});
     return;
-  } else if (const Attribute *A = C.node().attr("value_strings")) {
+  } else if (const Attribute *A = C.attr("value_strings")) {
     C.setOutput(0, DType::String, constShape(S, {static_cast<int64_t>(A->Strings.size())}));
     return;
   } else {
@@ -517,9 +517,26 @@ void inferReshape(InferContext &C) {
   }
   if (In && !llvm::is_contained(Out, Expr())) {
     Expr TI = numElements(S, *In), TO = numElements(S, Out);
-    if (TI && TO && TI.isConst() && TO.isConst() && TI != TO)
-      C.fail("reshape changes the element count from " + TI.str() + " to " + TO.str() +
-             " (a batch pinned in a Reshape constant?)");
+    if (TI && TO && TI.isConst() && TO.isConst() && TI != TO) {
+      // Typically a batch-1 export whose Reshape constant pins the batch, run
+      // with another batch: every shape after this point would be wrong, so
+      // they become unknown and the error says why.
+      C.Problems.push_back(
+          {Severity::Error, "",
+           "reshape changes the element count from " + TI.str() + " to " + TO.str() +
+               ": its constant target shape " +
+               [&] {
+                 std::string T;
+                 for (Expr D : Spec)
+                   T += (T.empty() ? "" : "x") + D.str();
+                 return T;
+               }() +
+               " pins a dim of the exported input (a static batch?); shapes and MACs "
+               "after it are unknown"});
+      C.setOutput(0, C.inType(0), Shape(Out.size(), Expr()));
+      C.Conflict = true;
+      return;
+    }
   }
   C.setOutput(0, C.inType(0), Out);
   if (const ConstValue *V = C.value(0))
@@ -572,6 +589,23 @@ void inferTranspose(InferContext &C) {
     Out.push_back((*In)[static_cast<size_t>(*A)]);
   }
   C.setOutput(0, C.inType(0), Out);
+  const ConstValue *V = C.value(0);
+  if (!V || V->Dims.size() != Rank)
+    return;
+  ConstValue R;
+  R.Elem = V->Elem;
+  for (int64_t P : Perm)
+    R.Dims.push_back(V->Dims[static_cast<size_t>(*normalizeAxis(P, static_cast<int64_t>(Rank)))]);
+  forEachIndex(R.Dims, [&](llvm::ArrayRef<int64_t> Idx) {
+    llvm::SmallVector<int64_t, 6> Src(Rank, 0);
+    for (size_t K = 0; K < Rank; ++K)
+      Src[static_cast<size_t>(*normalizeAxis(Perm[K], static_cast<int64_t>(Rank)))] = Idx[K];
+    if (V->isReal())
+      R.Reals.push_back(Indexer<double>{V->Dims, V->Reals}.at(Src));
+    else
+      R.Ints.push_back(Indexer<Expr>{V->Dims, V->Ints}.at(Src));
+  });
+  C.setOutputValue(0, std::move(R));
 }
 
 /// Clamped slice length along a dim, exact when everything is constant.
@@ -613,6 +647,39 @@ Expr sliceLength(SymContext &S, Expr Dim, int64_t Start, int64_t End, int64_t St
   return S.max(Len, S.constant(0));
 }
 
+/// Slice length when a bound is symbolic (read from Shape at run time). A
+/// symbolic bound that is provably >= 0 is clamped with min against the dim;
+/// one whose sign is unknown leaves the length unknown.
+Expr sliceLengthExpr(SymContext &S, Expr Dim, Expr Start, Expr End, int64_t Step) {
+  auto SC = Start.asConst(), EC = End.asConst();
+  if (SC && EC)
+    return sliceLength(S, Dim, *SC, *EC, Step);
+  if (Step == 0 || !Dim || !Start || !End)
+    return Expr();
+  constexpr int64_t kBig = INT64_MAX / 4;
+  auto Bound = [&](Expr X) -> Expr {
+    if (auto K = X.asConst()) {
+      if (*K >= kBig)
+        return Step > 0 ? Dim : S.sub(Dim, S.constant(1));
+      if (*K <= -kBig)
+        return Step > 0 ? S.constant(0) : S.constant(-1);
+      Expr V = *K < 0 ? S.add(Dim, X) : X;
+      if (Step > 0)
+        return S.min(S.max(V, S.constant(0)), Dim);
+      return S.min(S.max(V, S.constant(-1)), S.sub(Dim, S.constant(1)));
+    }
+    if (!S.isKnownNonNegative(X))
+      return Expr();
+    return Step > 0 ? S.min(X, Dim) : S.min(X, S.sub(Dim, S.constant(1)));
+  };
+  Expr B = Bound(Start), E = Bound(End);
+  if (!B || !E)
+    return Expr();
+  Expr Len = Step > 0 ? S.ceilDiv(S.sub(E, B), S.constant(Step))
+                      : S.ceilDiv(S.sub(B, E), S.constant(-Step));
+  return S.max(Len, S.constant(0));
+}
+
 void inferSlice(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
@@ -621,34 +688,38 @@ void inferSlice(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   int64_t Rank = static_cast<int64_t>(In->size());
-  llvm::SmallVector<int64_t, 4> Starts, Ends, Axes, Steps;
+  llvm::SmallVector<Expr, 4> Starts, Ends;
+  llvm::SmallVector<int64_t, 4> Axes, Steps;
+  auto Unknown = [&](const char *Why) {
+    C.setOutput(0, C.inType(0), Shape(In->size(), Expr()));
+    return C.fail(Why);
+  };
   if (C.opset() < 10) {
     auto St = C.attrInts("starts"), En = C.attrInts("ends");
     if (!St || !En)
       return C.fail("starts/ends missing");
-    Starts = *St;
-    Ends = *En;
+    for (int64_t X : *St)
+      Starts.push_back(S.constant(X));
+    for (int64_t X : *En)
+      Ends.push_back(S.constant(X));
     if (auto A = C.attrInts("axes"))
       Axes = *A;
   } else {
-    auto St = C.intValues(1), En = C.intValues(2);
-    if (!St || !En) {
-      Shape Out(In->size(), Expr());
-      C.setOutput(0, C.inType(0), Out);
-      return C.fail("slice bounds are not known");
-    }
+    auto St = C.exprValues(1), En = C.exprValues(2);
+    if (!St || !En)
+      return Unknown("slice bounds are not known");
     Starts.assign(St->begin(), St->end());
     Ends.assign(En->begin(), En->end());
     if (C.hasInput(3)) {
       auto A = C.intValues(3);
       if (!A)
-        return C.fail("slice axes are not known");
+        return Unknown("slice axes are not known");
       Axes.assign(A->begin(), A->end());
     }
     if (C.hasInput(4)) {
       auto P = C.intValues(4);
       if (!P)
-        return C.fail("slice steps are not known");
+        return Unknown("slice steps are not known");
       Steps.assign(P->begin(), P->end());
     }
   }
@@ -666,32 +737,53 @@ void inferSlice(InferContext &C) {
       return C.fail("slice axis out of range");
     if (Steps[I] == 0)
       return C.fail("slice step is 0");
-    Out[static_cast<size_t>(*A)] = sliceLength(S, (*In)[static_cast<size_t>(*A)], Starts[I], Ends[I], Steps[I]);
+    Out[static_cast<size_t>(*A)] =
+        sliceLengthExpr(S, (*In)[static_cast<size_t>(*A)], Starts[I], Ends[I], Steps[I]);
   }
   C.setOutput(0, C.inType(0), Out);
-  // Values: 1-D slices of shape vectors.
+  // Values: slices of small known tensors with constant bounds.
   const ConstValue *V = C.value(0);
-  if (V && V->Dims.size() == 1 && Starts.size() == 1) {
-    int64_t N = V->Dims[0];
-    auto Len = sliceLength(S, S.constant(N), Starts[0], Ends[0], Steps[0]).asConst();
-    if (!Len)
+  if (!V || static_cast<int64_t>(V->Dims.size()) != Rank)
+    return;
+  llvm::SmallVector<int64_t, 4> Begin(V->Dims.size(), 0), Step(V->Dims.size(), 1),
+      Len(V->Dims.begin(), V->Dims.end());
+  for (size_t I = 0; I < Starts.size(); ++I) {
+    size_t A = static_cast<size_t>(*normalizeAxis(Axes[I], Rank));
+    auto St = Starts[I].asConst(), En = Ends[I].asConst();
+    if (!St || !En)
       return;
-    int64_t B = Starts[0] < 0 ? std::max<int64_t>(Starts[0] + N, Steps[0] > 0 ? 0 : -1)
-                              : std::min(Starts[0], Steps[0] > 0 ? N : N - 1);
-    ConstValue R;
-    R.Elem = V->Elem;
-    R.Dims = {*Len};
-    for (int64_t K = 0; K < *Len; ++K) {
-      int64_t Idx = B + K * Steps[0];
-      if (Idx < 0 || Idx >= N)
-        return;
-      if (V->isReal())
-        R.Reals.push_back(V->Reals[static_cast<size_t>(Idx)]);
-      else
-        R.Ints.push_back(V->Ints[static_cast<size_t>(Idx)]);
-    }
-    C.setOutputValue(0, std::move(R));
+    int64_t N = V->Dims[A];
+    auto L = sliceLength(S, S.constant(N), *St, *En, Steps[I]).asConst();
+    if (!L)
+      return;
+    Len[A] = *L;
+    Step[A] = Steps[I];
+    Begin[A] = *St < 0 ? std::max<int64_t>(*St + N, Steps[I] > 0 ? 0 : -1)
+                       : std::min(*St, Steps[I] > 0 ? N : N - 1);
   }
+  if (!count(Len))
+    return;
+  ConstValue R;
+  R.Elem = V->Elem;
+  R.Dims = Len;
+  bool Ok = true;
+  forEachIndex(Len, [&](llvm::ArrayRef<int64_t> Idx) {
+    llvm::SmallVector<int64_t, 6> Src;
+    for (size_t K = 0; K < Idx.size(); ++K) {
+      int64_t X = Begin[K] + Idx[K] * Step[K];
+      if (X < 0 || X >= V->Dims[K])
+        Ok = false;
+      Src.push_back(std::clamp<int64_t>(X, 0, std::max<int64_t>(V->Dims[K] - 1, 0)));
+    }
+    if (!Ok)
+      return;
+    if (V->isReal())
+      R.Reals.push_back(Indexer<double>{V->Dims, V->Reals}.at(Src));
+    else
+      R.Ints.push_back(Indexer<Expr>{V->Dims, V->Ints}.at(Src));
+  });
+  if (Ok)
+    C.setOutputValue(0, std::move(R));
 }
 
 void inferSplit(InferContext &C) {
@@ -769,14 +861,14 @@ void inferExpand(InferContext &C) {
 void inferTile(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
-  auto Rep = C.intValues(1);
+  auto Rep = C.exprValues(1);
   if (!In || !Rep || Rep->size() != In->size()) {
     C.setOutput(0, C.inType(0), In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
     return C.fail("repeats are not known");
   }
   Shape Out;
   for (size_t I = 0; I < In->size(); ++I)
-    Out.push_back(S.mul((*In)[I], S.constant((*Rep)[I])));
+    Out.push_back(S.mul((*In)[I], (*Rep)[I]));
   C.setOutput(0, C.inType(0), Out);
 }
 
@@ -788,12 +880,15 @@ void inferPad(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   int64_t Rank = static_cast<int64_t>(In->size());
-  std::optional<llvm::SmallVector<int64_t, 8>> Pads;
+  std::optional<llvm::SmallVector<Expr, 8>> Pads;
   if (C.opset() < 11) {
-    if (auto A = C.attrInts("pads"))
-      Pads = llvm::SmallVector<int64_t, 8>(A->begin(), A->end());
+    if (auto A = C.attrInts("paddings") ? C.attrInts("paddings") : C.attrInts("pads")) {
+      Pads.emplace();
+      for (int64_t X : *A)
+        Pads->push_back(S.constant(X));
+    }
   } else {
-    Pads = C.intValues(1);
+    Pads = C.exprValues(1);
   }
   llvm::SmallVector<int64_t, 4> Axes;
   if (C.opset() >= 18 && C.hasInput(3)) {
@@ -816,7 +911,7 @@ void inferPad(InferContext &C) {
   size_t K = Axes.size();
   for (size_t I = 0; I < K; ++I) {
     size_t A = static_cast<size_t>(Axes[I]);
-    Out[A] = S.add(Out[A], S.constant((*Pads)[I] + (*Pads)[I + K]));
+    Out[A] = S.add(Out[A], S.add((*Pads)[I], (*Pads)[I + K]));
   }
   C.setOutput(0, C.inType(0), Out);
 }
@@ -853,18 +948,51 @@ void inferRange(InferContext &C) {
   }
 }
 
-/// Outputs whose size depends on the data: a fresh symbol for each such dim.
+/// Number of non-zero elements of a known tensor (the first Limit of them),
+/// or nullopt when an element is not a known constant.
+std::optional<int64_t> countNonZero(const ConstValue &V, size_t Limit = SIZE_MAX) {
+  int64_t N = 0;
+  size_t Len = std::min(V.size(), Limit);
+  for (size_t I = 0; I < Len; ++I) {
+    if (V.isReal()) {
+      N += V.Reals[I] != 0;
+      continue;
+    }
+    auto X = V.Ints[I] ? V.Ints[I].asConst() : std::nullopt;
+    if (!X)
+      return std::nullopt;
+    N += *X != 0;
+  }
+  return N;
+}
+
+/// Outputs whose size depends on the data: exact when the data is a known
+/// small tensor, otherwise a fresh symbol for each such dim.
 void inferNonZero(InferContext &C) {
+  SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
+  Expr N;
+  if (const ConstValue *V = C.value(0))
+    if (auto K = countNonZero(*V))
+      N = S.constant(*K);
   C.setOutput(0, DType::Int64,
-              Shape{In ? C.sym().constant(static_cast<int64_t>(In->size())) : Expr(),
-                    C.sym().fresh("nonzero")});
+              Shape{In ? S.constant(static_cast<int64_t>(In->size())) : Expr(),
+                    N ? N : S.fresh("nonzero")});
 }
 
 void inferCompress(InferContext &C) {
+  SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
+  const ConstValue *Cond = C.value(1);
+  auto Selected = [&](Expr Dim) -> Expr {
+    auto D = Dim ? Dim.asConst() : std::nullopt;
+    if (Cond && D)
+      if (auto K = countNonZero(*Cond, static_cast<size_t>(*D)))
+        return S.constant(*K);
+    return S.fresh("compress");
+  };
   if (!C.hasAttr("axis")) {
-    C.setOutput(0, C.inType(0), Shape{C.sym().fresh("compress")});
+    C.setOutput(0, C.inType(0), Shape{Selected(In ? numElements(S, *In) : Expr())});
     return;
   }
   if (!In)
@@ -873,28 +1001,66 @@ void inferCompress(InferContext &C) {
   if (!A)
     return C.fail("axis out of range");
   Shape Out = *In;
-  Out[static_cast<size_t>(*A)] = C.sym().fresh("compress");
+  Out[static_cast<size_t>(*A)] = Selected((*In)[static_cast<size_t>(*A)]);
   C.setOutput(0, C.inType(0), Out);
+}
+
+/// Distinct slices of a known tensor along Axis (all of it flattened when
+/// Axis is unset), or nullopt when an element is not a known constant.
+std::optional<int64_t> countUnique(const ConstValue &V, std::optional<int64_t> Axis) {
+  llvm::SmallVector<int64_t, 4> Dims(V.Dims.begin(), V.Dims.end());
+  if (!Axis) {
+    Dims = {static_cast<int64_t>(V.size())};
+    Axis = 0;
+  }
+  int64_t Outer = 1, Inner = 1, Mid = Dims[static_cast<size_t>(*Axis)];
+  for (int64_t I = 0; I < static_cast<int64_t>(Dims.size()); ++I)
+    (I < *Axis ? Outer : I > *Axis ? Inner : Mid) *= I == *Axis ? 1 : Dims[static_cast<size_t>(I)];
+  std::vector<std::vector<double>> Slices;
+  for (int64_t M = 0; M < Mid; ++M) {
+    std::vector<double> Sl;
+    for (int64_t O = 0; O < Outer; ++O)
+      for (int64_t K = 0; K < Inner; ++K) {
+        size_t Idx = static_cast<size_t>((O * Mid + M) * Inner + K);
+        if (V.isReal()) {
+          Sl.push_back(V.Reals[Idx]);
+        } else {
+          auto X = V.Ints[Idx] ? V.Ints[Idx].asConst() : std::nullopt;
+          if (!X)
+            return std::nullopt;
+          Sl.push_back(static_cast<double>(*X));
+        }
+      }
+    Slices.push_back(std::move(Sl));
+  }
+  llvm::sort(Slices);
+  return std::unique(Slices.begin(), Slices.end()) - Slices.begin();
 }
 
 void inferUnique(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
-  Expr U = S.fresh("unique");
+  std::optional<int64_t> Axis;
   if (C.hasAttr("axis") && In) {
-    auto A = normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size()));
-    if (!A)
+    Axis = normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size()));
+    if (!Axis)
       return C.fail("axis out of range");
+  }
+  Expr U;
+  if (const ConstValue *V = C.value(0); V && (!Axis || V->Dims.size() == In->size()))
+    if (auto K = countUnique(*V, Axis))
+      U = S.constant(*K);
+  if (!U)
+    U = S.fresh("unique");
+  if (Axis) {
     Shape Out = *In;
-    Out[static_cast<size_t>(*A)] = U;
+    Out[static_cast<size_t>(*Axis)] = U;
     C.setOutput(0, C.inType(0), Out);
   } else {
     C.setOutput(0, C.inType(0), Shape{U});
   }
   C.setOutput(1, DType::Int64, Shape{U});
-  Expr NIn = C.hasAttr("axis") && In
-                 ? (*In)[static_cast<size_t>(*normalizeAxis(C.attrInt("axis", 0), static_cast<int64_t>(In->size())))]
-                 : (In ? numElements(S, *In) : Expr());
+  Expr NIn = Axis ? (*In)[static_cast<size_t>(*Axis)] : (In ? numElements(S, *In) : Expr());
   C.setOutput(2, DType::Int64, Shape{NIn});
   C.setOutput(3, DType::Int64, Shape{U});
 }
@@ -972,13 +1138,6 @@ void inferEyeLike(InferContext &C) {
   C.setOutput(0, Elem, C.input(0) ? C.input(0)->Dims : std::nullopt);
 }
 
-void inferSequenceOp(InferContext &C) {
-  // Sequences have no tensor shape; their element counts depend on data.
-  for (size_t I = 0; I < C.numOutputs(); ++I)
-    C.setOutput(I, DType::Undefined, std::nullopt);
-  C.note("sequence values are not tracked");
-}
-
 constexpr uint32_t in(unsigned I) { return 1u << I; }
 
 } // namespace
@@ -1031,9 +1190,6 @@ void addTensorRules(std::vector<OpRule> &R) {
   Add("ScatterND", 11, OC::DataMovement, inferScatter, in(1));
   Add("Trilu", 14, OC::DataMovement, inferTrilu, in(1));
   Add("EyeLike", 9, OC::DataMovement, inferEyeLike);
-  for (const char *Op : {"SequenceConstruct", "SequenceEmpty", "SequenceInsert", "SequenceErase",
-                         "SplitToSequence", "ConcatFromSequence", "SequenceAt", "SequenceLength"})
-    Add(Op, 11, OC::DataMovement, inferSequenceOp);
 }
 
 } // namespace opaudit
