@@ -78,7 +78,7 @@ TEST_CASE("Traffic: hand-computed chain with no SRAM") {
   CHECK(*R.T->Intensity == doctest::Approx(48.0 / 344));
 }
 
-TEST_CASE("Traffic: SRAM holds W1, then A; B spills; the graph output is written anyway") {
+TEST_CASE("Traffic: SRAM holds W1, then A, B spills, the graph output is written anyway") {
   AnalysisOptions O;
   O.SramBytes = 168; // W1 (128) fits, W2 (64) does not: 40 bytes are left for activations.
   auto R = runText(Chain, O);
