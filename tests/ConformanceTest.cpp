@@ -295,7 +295,7 @@ TEST_CASE("Conformance: ONNX test data, shapes inferred from stripped models") {
              << " |\n";
     // Everything ONNX gets right, opaudit must get right.
     CHECK_MESSAGE(!(O.Onnx == Verdict::Exact && O.Ours != Verdict::Exact),
-                  Name << ": ONNX exact, opaudit " << verdictName(O.Ours) << ": " << O.OursWhy);
+                  Name << ": ONNX exact, opaudit " << std::string(verdictName(O.Ours)) << ": " << O.OursWhy);
     OnnxOnly += O.Onnx == Verdict::Exact && O.Ours != Verdict::Exact;
     CHECK_MESSAGE(O.Ours != Verdict::Wrong, Name << ": " << O.OursWhy);
     // Cross-check: where libonnx resolves an output fully, the dims agree.
