@@ -4,6 +4,7 @@
 #include "analyzer/cli/TrafficOptions.h"
 #include "reports/Graph.h"
 #include "reports/Presentation.h"
+#include "analyzer/cli/ZooRun.h"
 #include "reports/Report.h"
 
 #include "onnx/onnx_pb.h"
@@ -39,6 +40,7 @@ struct AnalyzeArgs {
   std::string GroupBy = "none";
   std::string Sort = "auto";
   unsigned ScopeDepth = 1;
+  unsigned Jobs = 0; // Several models: worker threads (ZooRun.cpp).
 };
 
 /// Decodes a small TensorProto file (--input-data) into values and dims.
@@ -203,6 +205,13 @@ void printDiagnostics(const Report &R, const AnalyzeArgs &A) {
 }
 
 int run(const AnalyzeArgs &A) {
+  // Several models or a directory: the parallel runner in ZooRun.cpp.
+  if (isZooRun(A.Models)) {
+    auto Opts = toOptions(A);
+    if (!Opts)
+      return reportError(Opts.takeError());
+    return runZoo({A.Models, std::move(*Opts), A.Format, A.Output, A.Quiet, A.MaxDiags, A.Jobs});
+  }
   const FormatInfo *F = findFormat(A.Format);
   if (!F) {
     std::string Names;
@@ -277,7 +286,9 @@ int run(const AnalyzeArgs &A) {
 
 RunFn setupAnalyze(CLI::App &Sub) {
   auto A = std::make_shared<AnalyzeArgs>();
-  Sub.add_option("model", A->Models, "ONNX model file")->required()->expected(1);
+  Sub.add_option("model", A->Models,
+                 "ONNX model file; several files or a directory give one summary row per model")
+      ->required();
   std::string FormatHelp = "output format:";
   for (const FormatInfo &F : formats())
     FormatHelp += "\n  " + F.Name.str() + ": " + F.Description.str();
@@ -310,6 +321,8 @@ RunFn setupAnalyze(CLI::App &Sub) {
   Sub.add_option("--scope-depth", A->ScopeDepth, "name-scope components kept by --group-by scope")
       ->capture_default_str();
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")
+      ->capture_default_str();
+  Sub.add_option("-j,--jobs", A->Jobs, "several models: threads to use (0: all cores)")
       ->capture_default_str();
   return [A] { return run(*A); };
 }
