@@ -11,6 +11,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -24,97 +25,207 @@ namespace {
 using google::protobuf::io::CodedInputStream;
 using WFL = google::protobuf::internal::WireFormatLite;
 
+/// Where the loader reads the file's bytes from: memory (a buffer handed in
+/// by a caller) or the file itself through pread. Reading through the file
+/// matters for models with embedded weights: touching a mapped page near a
+/// payload maps the whole page-cache folio around it (2 MiB on current
+/// kernels), so a mapped walk over VGG-16's 32 tensor headers alone would add
+/// tens of MB of resident weight pages. pread copies only the bytes asked for.
+class Source {
+public:
+  Source(const uint8_t *Data, uint64_t Size) : Mem(Data), Size(Size) {}
+  Source(llvm::sys::fs::file_t FD, uint64_t Size) : FD(FD), Size(Size) {}
+
+  bool inMemory() const { return Mem != nullptr; }
+  const uint8_t *memory() const { return Mem; }
+  uint64_t size() const { return Size; }
+
+  /// Reads exactly Len bytes at file offset Off into Buf.
+  bool read(uint64_t Off, size_t Len, uint8_t *Buf) const {
+    if (Off > Size || Len > Size - Off)
+      return false;
+    if (Mem) {
+      std::memcpy(Buf, Mem + Off, Len);
+      return true;
+    }
+    while (Len > 0) {
+      auto N = llvm::sys::fs::readNativeFileSlice(
+          FD, llvm::MutableArrayRef<char>(reinterpret_cast<char *>(Buf), Len), Off);
+      if (!N) {
+        llvm::consumeError(N.takeError());
+        return false;
+      }
+      if (*N == 0)
+        return false;
+      Buf += *N, Off += *N, Len -= *N;
+    }
+    return true;
+  }
+
+private:
+  const uint8_t *Mem = nullptr;
+  llvm::sys::fs::file_t FD = llvm::sys::fs::kInvalidFile;
+  uint64_t Size = 0;
+};
+
 /// One field of a message.
 struct Field {
   uint32_t Num = 0;
   WFL::WireType Type = WFL::WIRETYPE_VARINT;
-  uint64_t Varint = 0;          ///< VARINT, FIXED32 and FIXED64 values.
-  const uint8_t *Data = nullptr; ///< LENGTH_DELIMITED payload.
-  uint32_t Size = 0;
-  uint64_t Offset = 0; ///< File offset of Data.
-
-  llvm::StringRef str() const { return {reinterpret_cast<const char *>(Data), Size}; }
+  uint64_t Varint = 0; ///< VARINT, FIXED32 and FIXED64 values.
+  uint32_t Size = 0;   ///< LENGTH_DELIMITED payload size.
+  uint64_t Offset = 0; ///< File offset of a LENGTH_DELIMITED payload.
 };
 
-/// Iterates the fields of one message held in [Data, Data + Size).
+/// Iterates the fields of one message at file bytes [Base, Base + Size),
+/// either in memory or through a window of the file that is refilled with
+/// pread as the walk advances. Skipped fields (tensor payloads) are never read.
 class FieldReader {
 public:
+  /// Over bytes already in memory.
   FieldReader(const uint8_t *Data, uint32_t Size, uint64_t Base)
-      : Start(Data), Size(Size), Base(Base), In(Data, static_cast<int>(Size)) {}
+      : Mem(Data), Size(Size), Base(Base) {}
+  /// Through the file, Chunk bytes per read.
+  FieldReader(const Source &Src, uint64_t Base, uint32_t Size, size_t Chunk)
+      : Src(&Src), Size(Size), Base(Base), Chunk(Chunk) {}
 
   /// Reads the next field; false at the end of the message or on malformed input
   /// (then error() says what).
   bool next(Field &F) {
-    if (Failed || static_cast<uint32_t>(In.CurrentPosition()) >= Size)
+    if (Failed || Pos >= Size)
       return false;
+    // A tag and a varint take at most 15 bytes. Right after a skipped payload
+    // only a few bytes are read: the next field may be another payload.
+    size_t Want = static_cast<size_t>(std::min<uint64_t>(16, Size - Pos));
+    const uint8_t *P = ensure(Pos, Want, AfterSkip ? 64 : Chunk);
+    if (!P)
+      return fail("read error");
+    AfterSkip = false;
+    CodedInputStream In(P, static_cast<int>(Want));
     uint32_t Tag = In.ReadTag();
     if (Tag == 0)
       return fail("invalid field tag");
     F.Num = WFL::GetTagFieldNumber(Tag);
     F.Type = WFL::GetTagWireType(Tag);
-    F.Data = nullptr;
     F.Size = 0;
+    F.Offset = 0;
     switch (F.Type) {
     case WFL::WIRETYPE_VARINT:
       if (!In.ReadVarint64(&F.Varint))
         return fail("truncated varint");
-      return true;
+      break;
     case WFL::WIRETYPE_FIXED64:
       if (!In.ReadLittleEndian64(&F.Varint))
         return fail("truncated fixed64");
-      return true;
+      break;
     case WFL::WIRETYPE_FIXED32: {
       uint32_t V;
       if (!In.ReadLittleEndian32(&V))
         return fail("truncated fixed32");
       F.Varint = V;
-      return true;
+      break;
     }
     case WFL::WIRETYPE_LENGTH_DELIMITED: {
       uint64_t Len;
       if (!In.ReadVarint64(&Len))
         return fail("truncated length");
-      uint64_t Pos = static_cast<uint64_t>(In.CurrentPosition());
-      if (Len > Size - Pos)
+      uint32_t DataPos = Pos + static_cast<uint32_t>(In.CurrentPosition());
+      if (Len > Size - DataPos) {
+        Pos = DataPos;
         return fail("field " + std::to_string(F.Num) + " claims " + std::to_string(Len) +
-                    " bytes but only " + std::to_string(Size - Pos) + " remain");
-      F.Data = Start + Pos;
+                    " bytes but only " + std::to_string(Size - DataPos) + " remain");
+      }
       F.Size = static_cast<uint32_t>(Len);
-      F.Offset = Base + Pos;
-      In.Skip(static_cast<int>(Len));
+      F.Offset = Base + DataPos;
+      Pos = DataPos + F.Size;
+      AfterSkip = F.Size > Chunk;
       return true;
     }
     default:
       return fail("unsupported wire type " + std::to_string(static_cast<int>(F.Type)));
     }
+    Pos += static_cast<uint32_t>(In.CurrentPosition());
+    return true;
+  }
+
+  /// The bytes of a length-delimited field of this message, valid until the
+  /// next call to next(); empty (and failed()) on a read error.
+  llvm::StringRef bytes(const Field &F) {
+    if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
+      return {};
+    const uint8_t *P = ensure(static_cast<uint32_t>(F.Offset - Base), F.Size, Chunk);
+    if (!P) {
+      fail("read error");
+      return {};
+    }
+    return {reinterpret_cast<const char *>(P), F.Size};
+  }
+  llvm::StringRef str(const Field &F) { return bytes(F); }
+
+  /// A reader over a length-delimited field that holds a message: in memory
+  /// when it is small, through the file otherwise (a tensor with its payload,
+  /// a graph), reading SubChunk bytes at a time.
+  FieldReader sub(const Field &F, size_t SubChunk) {
+    if (!Src || F.Size <= std::max<size_t>(SubChunk, kInlineMessage)) {
+      llvm::StringRef B = bytes(F);
+      return FieldReader(reinterpret_cast<const uint8_t *>(B.data()),
+                         static_cast<uint32_t>(B.size()), F.Offset);
+    }
+    return FieldReader(*Src, F.Offset, F.Size, SubChunk);
   }
 
   bool failed() const { return Failed; }
   const std::string &error() const { return Error; }
 
+  /// Messages up to this size (nodes, attributes, tiny tensors) are read
+  /// whole; larger ones only as far as their fields are needed.
+  static constexpr size_t kInlineMessage = 4096;
+
 private:
+  /// Pointer to message bytes [Off, Off + Len), reading at least ReadLen bytes on a miss.
+  const uint8_t *ensure(uint32_t Off, size_t Len, size_t ReadLen) {
+    if (!Src)
+      return Mem + Off;
+    if (Off >= WinStart && Off + Len <= WinStart + Win.size())
+      return Win.data() + (Off - WinStart);
+    size_t N = static_cast<size_t>(std::min<uint64_t>(std::max(Len, ReadLen), Size - Off));
+    Win.resize(N);
+    WinStart = Off;
+    if (!Src->read(Base + Off, N, Win.data())) {
+      Win.clear();
+      return nullptr;
+    }
+    return Win.data();
+  }
+
   bool fail(std::string Msg) {
     Failed = true;
-    Error = "malformed protobuf at byte " + std::to_string(Base + In.CurrentPosition()) + ": " +
-            std::move(Msg);
+    Error = "malformed protobuf at byte " + std::to_string(Base + Pos) + ": " + std::move(Msg);
     return false;
   }
 
-  const uint8_t *Start;
+  const Source *Src = nullptr;
+  const uint8_t *Mem = nullptr;
   uint32_t Size;
   uint64_t Base;
-  CodedInputStream In;
+  size_t Chunk = 0;
+  uint32_t Pos = 0;
+  bool AfterSkip = false;
+  std::vector<uint8_t> Win;
+  uint32_t WinStart = 0;
   bool Failed = false;
   std::string Error;
 };
 
-/// Reads the elements of a repeated scalar field, packed or not, calling Fn
-/// for each; stops early when Fn returns false.
-template <typename Fn> bool forEachScalar(const Field &F, WFL::WireType Elem, Fn &&Each) {
+/// Reads the elements of a repeated scalar field, packed (in Packed) or not,
+/// calling Fn for each; stops early when Fn returns false.
+template <typename Fn>
+bool forEachScalar(const Field &F, llvm::StringRef Packed, WFL::WireType Elem, Fn &&Each) {
   if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
     return Each(F.Varint), true;
-  CodedInputStream In(F.Data, static_cast<int>(F.Size));
-  while (static_cast<uint32_t>(In.CurrentPosition()) < F.Size) {
+  CodedInputStream In(reinterpret_cast<const uint8_t *>(Packed.data()),
+                      static_cast<int>(Packed.size()));
+  while (static_cast<size_t>(In.CurrentPosition()) < Packed.size()) {
     uint64_t V = 0;
     bool Ok;
     if (Elem == WFL::WIRETYPE_VARINT) {
@@ -155,13 +266,13 @@ float bf16ToFloat(uint16_t B) {
 
 class Loader {
 public:
-  Loader(Model &M, const LoadOptions &Opts) : M(M), Opts(Opts) {
+  Loader(Model &M, const LoadOptions &Opts, const Source &Src) : M(M), Opts(Opts), Src(Src) {
     ModelDir = llvm::sys::path::parent_path(M.Path).str();
     if (ModelDir.empty())
       ModelDir = ".";
   }
 
-  llvm::Error run(const uint8_t *Data, uint64_t Size);
+  llvm::Error run();
 
 private:
   llvm::Error fail(const llvm::Twine &Msg) {
@@ -171,31 +282,42 @@ private:
     M.LoadDiagnostics.push_back({S, std::move(Where), std::move(Msg)});
   }
 
-  llvm::Error readGraph(const Field &F, Graph &G, unsigned Depth);
-  llvm::Error readNode(const Field &F, Node &N, std::vector<std::string> &In,
+  llvm::Error readGraph(FieldReader R, Graph &G, unsigned Depth);
+  llvm::Error readNode(FieldReader R, Node &N, std::vector<std::string> &In,
                        std::vector<std::string> &Out, unsigned Depth, const Graph &Owner);
-  llvm::Error readAttribute(const Field &F, Attribute &A, unsigned Depth, const Graph &Owner);
-  llvm::Error readTensor(const Field &F, TensorData &T);
-  llvm::Error readFunction(const Field &F, Function &Fn);
+  llvm::Error readAttribute(FieldReader R, Attribute &A, unsigned Depth, const Graph &Owner);
+  llvm::Error readTensor(FieldReader R, TensorData &T);
+  llvm::Error readFunction(FieldReader R, Function &Fn);
   void readDeclaredType(const onnx::TypeProto &TP, DeclaredType &D);
-  void decodeSmallValues(TensorData &T, const Field *Typed, WFL::WireType Elem);
+  void decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef TypedBytes,
+                         WFL::WireType Elem);
   void checkExternal(TensorData &T);
   void resolveGraph(Graph &G, std::vector<Node> &Nodes,
                     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> &IO);
 
   Model &M;
   const LoadOptions &Opts;
+  const Source &Src;
   std::string ModelDir;
   llvm::StringSet<> ReportedExternal;
 };
 
-llvm::Error Loader::run(const uint8_t *Data, uint64_t Size) {
+/// Bytes read at a time from a message read through the file: graphs and the
+/// model stream their nodes through a large window; a big tensor or attribute
+/// is read a little at a time because most of it is payload that is skipped.
+constexpr size_t kGraphChunk = 64 * 1024;
+constexpr size_t kTensorChunk = 512;
+
+llvm::Error Loader::run() {
+  uint64_t Size = Src.size();
   if (Size == 0)
     return fail("empty file, not an ONNX model");
   if (Size > static_cast<uint64_t>(INT_MAX))
     return fail("file is larger than protobuf's 2 GiB message limit; large models keep weights "
                 "in external data files");
-  FieldReader R(Data, static_cast<uint32_t>(Size), 0);
+  FieldReader R = Src.inMemory()
+                      ? FieldReader(Src.memory(), static_cast<uint32_t>(Size), 0)
+                      : FieldReader(Src, 0, static_cast<uint32_t>(Size), kGraphChunk);
   Field F;
   bool SawGraph = false;
   while (R.next(F)) {
@@ -208,11 +330,11 @@ llvm::Error Loader::run(const uint8_t *Data, uint64_t Size) {
     case 2: // producer_name
       if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
         return fail("not an ONNX model (field 2 is not producer_name)");
-      M.ProducerName = F.str().str();
+      M.ProducerName = R.str(F).str();
       break;
     case 3:
       if (F.Type == WFL::WIRETYPE_LENGTH_DELIMITED)
-        M.ProducerVersion = F.str().str();
+        M.ProducerVersion = R.str(F).str();
       break;
     case 7: { // graph
       if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
@@ -220,13 +342,13 @@ llvm::Error Loader::run(const uint8_t *Data, uint64_t Size) {
       if (SawGraph)
         return fail("model has more than one graph");
       SawGraph = true;
-      if (auto E = readGraph(F, M.Main, 0))
+      if (auto E = readGraph(R.sub(F, kGraphChunk), M.Main, 0))
         return E;
       break;
     }
     case 8: { // opset_import
       onnx::OperatorSetIdProto Op;
-      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !Op.ParseFromArray(F.Data, static_cast<int>(F.Size)))
+      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !Op.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
         return fail("malformed opset_import");
       std::string D = Op.domain() == "ai.onnx" ? "" : Op.domain();
       M.Opsets[D] = Op.version();
@@ -236,7 +358,7 @@ llvm::Error Loader::run(const uint8_t *Data, uint64_t Size) {
       if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
         return fail("malformed function");
       M.Functions.emplace_back();
-      if (auto E = readFunction(F, M.Functions.back()))
+      if (auto E = readFunction(R.sub(F, kGraphChunk), M.Functions.back()))
         return E;
       break;
     }
@@ -289,10 +411,9 @@ void Loader::readDeclaredType(const onnx::TypeProto &TP, DeclaredType &D) {
   }
 }
 
-llvm::Error Loader::readGraph(const Field &GF, Graph &G, unsigned Depth) {
+llvm::Error Loader::readGraph(FieldReader R, Graph &G, unsigned Depth) {
   if (Depth > Opts.MaxGraphDepth)
     return fail("subgraphs nested deeper than " + llvm::Twine(Opts.MaxGraphDepth) + " levels");
-  FieldReader R(GF.Data, GF.Size, GF.Offset);
   Field F;
   std::vector<Node> Nodes;
   std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> IO;
@@ -300,7 +421,7 @@ llvm::Error Loader::readGraph(const Field &GF, Graph &G, unsigned Depth) {
   auto parseVI = [&](std::vector<onnx::ValueInfoProto> &Into) -> bool {
     Into.emplace_back();
     return F.Type == WFL::WIRETYPE_LENGTH_DELIMITED &&
-           Into.back().ParseFromArray(F.Data, static_cast<int>(F.Size));
+           Into.back().ParseFromArray(R.str(F).data(), static_cast<int>(F.Size));
   };
   while (R.next(F)) {
     if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
@@ -309,16 +430,16 @@ llvm::Error Loader::readGraph(const Field &GF, Graph &G, unsigned Depth) {
     case 1: {
       Nodes.emplace_back();
       IO.emplace_back();
-      if (auto E = readNode(F, Nodes.back(), IO.back().first, IO.back().second, Depth, G))
+      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second, Depth, G))
         return E;
       break;
     }
     case 2:
-      G.Name = F.str().str();
+      G.Name = R.str(F).str();
       break;
     case 5: {
       G.Initializers.emplace_back();
-      if (auto E = readTensor(F, G.Initializers.back()))
+      if (auto E = readTensor(R.sub(F, kTensorChunk), G.Initializers.back()))
         return E;
       break;
     }
@@ -439,32 +560,31 @@ void Loader::resolveGraph(
   }
 }
 
-llvm::Error Loader::readNode(const Field &NF, Node &N, std::vector<std::string> &In,
+llvm::Error Loader::readNode(FieldReader R, Node &N, std::vector<std::string> &In,
                              std::vector<std::string> &Out, unsigned Depth, const Graph &Owner) {
-  FieldReader R(NF.Data, NF.Size, NF.Offset);
   Field F;
   while (R.next(F)) {
     if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED)
       continue;
     switch (F.Num) {
     case 1:
-      In.push_back(F.str().str());
+      In.push_back(R.str(F).str());
       break;
     case 2:
-      Out.push_back(F.str().str());
+      Out.push_back(R.str(F).str());
       break;
     case 3:
-      N.Name = F.str().str();
+      N.Name = R.str(F).str();
       break;
     case 4:
-      N.OpType = F.str().str();
+      N.OpType = R.str(F).str();
       break;
     case 7:
-      N.Domain = F.str() == "ai.onnx" ? "" : F.str().str();
+      N.Domain = R.str(F) == "ai.onnx" ? "" : R.str(F).str();
       break;
     case 5: {
       N.Attrs.emplace_back();
-      if (auto E = readAttribute(F, N.Attrs.back(), Depth, Owner))
+      if (auto E = readAttribute(R.sub(F, kTensorChunk), N.Attrs.back(), Depth, Owner))
         return E;
       break;
     }
@@ -479,18 +599,17 @@ llvm::Error Loader::readNode(const Field &NF, Node &N, std::vector<std::string> 
   return llvm::Error::success();
 }
 
-llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
+llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth,
                                   const Graph &Owner) {
-  FieldReader R(AF.Data, AF.Size, AF.Offset);
   Field F;
   int64_t DeclaredKind = -1;
   while (R.next(F)) {
     switch (F.Num) {
     case 1:
-      A.Name = F.str().str();
+      A.Name = R.str(F).str();
       break;
     case 21:
-      A.RefAttrName = F.str().str();
+      A.RefAttrName = R.str(F).str();
       break;
     case 20:
       DeclaredKind = static_cast<int64_t>(F.Varint);
@@ -506,13 +625,13 @@ llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
       A.Kind = AttrKind::Int;
       break;
     case 4:
-      A.S = F.str().str();
+      A.S = R.str(F).str();
       A.Kind = AttrKind::String;
       break;
     case 5:
     case 10: {
       A.Tensors.emplace_back();
-      if (auto E = readTensor(F, A.Tensors.back()))
+      if (auto E = readTensor(R.sub(F, kTensorChunk), A.Tensors.back()))
         return E;
       A.Kind = F.Num == 5 ? AttrKind::Tensor : AttrKind::Tensors;
       break;
@@ -521,14 +640,14 @@ llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
     case 11: {
       auto Sub = std::make_unique<Graph>();
       Sub->Parent = &Owner;
-      if (auto E = readGraph(F, *Sub, Depth + 1))
+      if (auto E = readGraph(R.sub(F, kGraphChunk), *Sub, Depth + 1))
         return E;
       A.Graphs.push_back(std::move(Sub));
       A.Kind = F.Num == 6 ? AttrKind::Graph : AttrKind::Graphs;
       break;
     }
     case 7: {
-      bool Ok = forEachScalar(F, WFL::WIRETYPE_FIXED32, [&](uint64_t V) {
+      bool Ok = forEachScalar(F, R.str(F), WFL::WIRETYPE_FIXED32, [&](uint64_t V) {
         uint32_t Bits = static_cast<uint32_t>(V);
         float X;
         std::memcpy(&X, &Bits, 4);
@@ -541,7 +660,7 @@ llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
       break;
     }
     case 8: {
-      bool Ok = forEachScalar(F, WFL::WIRETYPE_VARINT, [&](uint64_t V) {
+      bool Ok = forEachScalar(F, R.str(F), WFL::WIRETYPE_VARINT, [&](uint64_t V) {
         A.Ints.push_back(static_cast<int64_t>(V));
         return true;
       });
@@ -551,7 +670,7 @@ llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
       break;
     }
     case 9:
-      A.Strings.push_back(F.str().str());
+      A.Strings.push_back(R.str(F).str());
       A.Kind = AttrKind::Strings;
       break;
     case 22:
@@ -579,18 +698,19 @@ llvm::Error Loader::readAttribute(const Field &AF, Attribute &A, unsigned Depth,
   return llvm::Error::success();
 }
 
-llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
-  FieldReader R(TF.Data, TF.Size, TF.Offset);
+llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   Field F;
   bool External = false;
   Field Typed;
+  std::string TypedBytes; // Kept only when small enough to be decoded.
+  bool TypedKept = false;
   WFL::WireType TypedElem = WFL::WIRETYPE_VARINT;
   bool HasTyped = false, HasRaw = false;
   uint64_t TypedCount = 0;
   while (R.next(F)) {
     switch (F.Num) {
     case 1: {
-      bool Ok = forEachScalar(F, WFL::WIRETYPE_VARINT, [&](uint64_t V) {
+      bool Ok = forEachScalar(F, R.str(F), WFL::WIRETYPE_VARINT, [&](uint64_t V) {
         T.Dims.push_back(static_cast<int64_t>(V));
         return T.Dims.size() <= 64;
       });
@@ -602,7 +722,7 @@ llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
       T.Type = dtypeFromCode(static_cast<int64_t>(F.Varint));
       break;
     case 8:
-      T.Name = F.str().str();
+      T.Name = R.str(F).str();
       break;
     case 9:
       T.Payload = {F.Offset, F.Size};
@@ -622,6 +742,10 @@ llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
                                 : WFL::WIRETYPE_VARINT;
       if (!HasTyped) {
         Typed = F;
+        if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || F.Size <= 16 * TensorData::kKeepElements) {
+          TypedBytes = R.str(F).str();
+          TypedKept = true;
+        }
         T.Payload = {F.Type == WFL::WIRETYPE_LENGTH_DELIMITED ? F.Offset : 0, F.Size};
         T.PayloadIsRaw = false;
         T.Where = Storage::Inline;
@@ -635,7 +759,7 @@ llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
       break;
     case 13: {
       onnx::StringStringEntryProto E;
-      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !E.ParseFromArray(F.Data, static_cast<int>(F.Size)))
+      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !E.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
         return fail("malformed external_data entry in tensor '" + T.Name + "'");
       if (E.key() == "location")
         T.ExternalLocation = E.value();
@@ -683,12 +807,15 @@ llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
     return llvm::Error::success();
   }
   (void)TypedCount;
+  if (HasTyped && !HasRaw && !TypedKept)
+    return llvm::Error::success();
   if (*N <= TensorData::kKeepElements)
-    decodeSmallValues(T, HasTyped && !HasRaw ? &Typed : nullptr, TypedElem);
+    decodeSmallValues(T, HasTyped && !HasRaw ? &Typed : nullptr, TypedBytes, TypedElem);
   return llvm::Error::success();
 }
 
-void Loader::decodeSmallValues(TensorData &T, const Field *Typed, WFL::WireType Elem) {
+void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef TypedBytes,
+                               WFL::WireType Elem) {
   int64_t N = *T.numElements();
   bool IsInt = isIntegerDType(T.Type);
   bool IsReal = isFloatDType(T.Type);
@@ -697,7 +824,7 @@ void Loader::decodeSmallValues(TensorData &T, const Field *Typed, WFL::WireType 
   llvm::SmallVector<int64_t, 8> Ints;
   llvm::SmallVector<double, 4> Reals;
   if (Typed) {
-    bool Ok = forEachScalar(*Typed, Elem, [&](uint64_t V) {
+    bool Ok = forEachScalar(*Typed, TypedBytes, Elem, [&](uint64_t V) {
       if (Elem == WFL::WIRETYPE_FIXED32) {
         uint32_t B = static_cast<uint32_t>(V);
         float X;
@@ -721,7 +848,11 @@ void Loader::decodeSmallValues(TensorData &T, const Field *Typed, WFL::WireType 
     if (!Ok)
       return;
   } else if (T.Where == Storage::Inline && T.Payload.Length > 0) {
-    const uint8_t *P = reinterpret_cast<const uint8_t *>(M.Buffer->getBufferStart()) + T.Payload.Offset;
+    // At most kKeepElements elements: a few hundred bytes, read on their own.
+    llvm::SmallVector<uint8_t, 8 * TensorData::kKeepElements> Bytes(T.Payload.Length);
+    if (!Src.read(T.Payload.Offset, Bytes.size(), Bytes.data()))
+      return;
+    const uint8_t *P = Bytes.data();
     for (int64_t I = 0; I < N; ++I) {
       switch (T.Type) {
       case DType::Int64: { int64_t V; std::memcpy(&V, P + 8 * I, 8); Ints.push_back(V); break; }
@@ -793,8 +924,7 @@ void Loader::checkExternal(TensorData &T) {
   }
 }
 
-llvm::Error Loader::readFunction(const Field &FF, Function &Fn) {
-  FieldReader R(FF.Data, FF.Size, FF.Offset);
+llvm::Error Loader::readFunction(FieldReader R, Function &Fn) {
   Field F;
   std::vector<Node> Nodes;
   std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> IO;
@@ -804,30 +934,30 @@ llvm::Error Loader::readFunction(const Field &FF, Function &Fn) {
       continue;
     switch (F.Num) {
     case 1:
-      Fn.Name = F.str().str();
+      Fn.Name = R.str(F).str();
       break;
     case 10:
-      Fn.Domain = F.str().str();
+      Fn.Domain = R.str(F).str();
       break;
     case 4:
-      Fn.Inputs.push_back(F.str().str());
+      Fn.Inputs.push_back(R.str(F).str());
       break;
     case 5:
-      Fn.Outputs.push_back(F.str().str());
+      Fn.Outputs.push_back(R.str(F).str());
       break;
     case 6:
-      Fn.AttributeNames.push_back(F.str().str());
+      Fn.AttributeNames.push_back(R.str(F).str());
       break;
     case 7: {
       Nodes.emplace_back();
       IO.emplace_back();
-      if (auto E = readNode(F, Nodes.back(), IO.back().first, IO.back().second, 1, *Fn.Body))
+      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second, 1, *Fn.Body))
         return E;
       break;
     }
     case 9: {
       onnx::OperatorSetIdProto Op;
-      if (!Op.ParseFromArray(F.Data, static_cast<int>(F.Size)))
+      if (!Op.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
         return fail("malformed opset_import in function '" + Fn.Name + "'");
       Fn.Opsets[Op.domain() == "ai.onnx" ? "" : Op.domain()] = Op.version();
       break;
@@ -854,8 +984,9 @@ llvm::Expected<std::unique_ptr<Model>> loadModel(std::unique_ptr<llvm::MemoryBuf
   M->Path = Path.str();
   M->FileSize = Buffer->getBufferSize();
   M->Buffer = std::move(Buffer);
-  Loader L(*M, Opts);
-  if (auto E = L.run(reinterpret_cast<const uint8_t *>(M->Buffer->getBufferStart()), M->FileSize))
+  Source Src(reinterpret_cast<const uint8_t *>(M->Buffer->getBufferStart()), M->FileSize);
+  Loader L(*M, Opts, Src);
+  if (auto E = L.run())
     return E;
   return M;
 }
@@ -863,10 +994,29 @@ llvm::Expected<std::unique_ptr<Model>> loadModel(std::unique_ptr<llvm::MemoryBuf
 llvm::Expected<std::unique_ptr<Model>> loadModel(llvm::StringRef Path, const LoadOptions &Opts) {
   if (llvm::sys::fs::is_directory(Path))
     return makeError(ErrorCategory::Load, Path + ": is a directory, not an ONNX file");
-  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  auto FD = llvm::sys::fs::openNativeFileForRead(Path);
+  if (!FD)
+    return makeError(ErrorCategory::Load,
+                     Path + ": cannot open: " + llvm::toString(FD.takeError()));
+  auto Close = llvm::make_scope_exit([&] { llvm::sys::fs::closeFile(*FD); });
+  llvm::sys::fs::file_status St;
+  if (std::error_code EC = llvm::sys::fs::status(*FD, St))
+    return makeError(ErrorCategory::Load, Path + ": cannot open: " + EC.message());
+  uint64_t Size = St.getSize();
+  // The mapping stays untouched by the loader (it reads through Src); it is
+  // kept for features that need payload bytes later and costs no memory until then.
+  auto Buf = llvm::MemoryBuffer::getOpenFile(*FD, Path, Size, /*RequiresNullTerminator=*/false);
   if (!Buf)
     return makeError(ErrorCategory::Load, Path + ": cannot open: " + Buf.getError().message());
-  return loadModel(std::move(*Buf), Path, Opts);
+  auto M = std::make_unique<Model>();
+  M->Path = Path.str();
+  M->FileSize = Size;
+  M->Buffer = std::move(*Buf);
+  Source Src(*FD, Size);
+  Loader L(*M, Opts, Src);
+  if (auto E = L.run())
+    return E;
+  return M;
 }
 
 } // namespace opaudit
