@@ -465,6 +465,15 @@ llvm::Error Loader::readGraph(FieldReader R, Graph &G, unsigned Depth) {
   if (R.failed())
     return fail(R.error());
 
+  // Reserve for every name the graph can mention: growing Values would move
+  // every Value (with its declared type) again at each doubling.
+  // Nearly every value is an initializer, a graph input or a node output.
+  size_t Names = G.Initializers.size() + Inputs.size();
+  for (const auto &P : IO)
+    Names += P.second.size();
+  G.Values.reserve(Names);
+  if (G.ByName.empty() && Names < UINT_MAX / 2)
+    G.ByName = llvm::StringMap<ValueId>(static_cast<unsigned>(Names));
   for (size_t I = 0; I < G.Initializers.size(); ++I) {
     ValueId V = G.valueFor(G.Initializers[I].Name);
     if (G.value(V).Initializer >= 0)
