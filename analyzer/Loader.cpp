@@ -289,7 +289,8 @@ private:
   llvm::Error readTensor(FieldReader R, TensorData &T);
   llvm::Error readFunction(FieldReader R, Function &Fn);
   void readDeclaredType(const onnx::TypeProto &TP, DeclaredType &D);
-  void decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef TypedBytes,
+  /// Bytes: the packed typed field (Typed set) or the raw_data payload.
+  void decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef Bytes,
                          WFL::WireType Elem);
   void checkExternal(TensorData &T);
   void resolveGraph(Graph &G, std::vector<Node> &Nodes,
@@ -712,6 +713,7 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   bool External = false;
   Field Typed;
   std::string TypedBytes; // Kept only when small enough to be decoded.
+  std::string RawBytes;   // Likewise; read while the message is at hand, not by a pread of its own.
   bool TypedKept = false;
   WFL::WireType TypedElem = WFL::WIRETYPE_VARINT;
   bool HasTyped = false, HasRaw = false;
@@ -734,6 +736,8 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
       T.Name = R.str(F).str();
       break;
     case 9:
+      if (F.Size <= 8 * TensorData::kKeepElements)
+        RawBytes = R.str(F).str();
       T.Payload = {F.Offset, F.Size};
       T.PayloadIsRaw = true;
       T.Where = Storage::Inline;
@@ -819,11 +823,12 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   if (HasTyped && !HasRaw && !TypedKept)
     return llvm::Error::success();
   if (*N <= TensorData::kKeepElements)
-    decodeSmallValues(T, HasTyped && !HasRaw ? &Typed : nullptr, TypedBytes, TypedElem);
+    decodeSmallValues(T, HasTyped && !HasRaw ? &Typed : nullptr,
+                      HasTyped && !HasRaw ? TypedBytes : RawBytes, TypedElem);
   return llvm::Error::success();
 }
 
-void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef TypedBytes,
+void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef Bytes,
                                WFL::WireType Elem) {
   int64_t N = *T.numElements();
   bool IsInt = isIntegerDType(T.Type);
@@ -833,7 +838,7 @@ void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRe
   llvm::SmallVector<int64_t, 8> Ints;
   llvm::SmallVector<double, 4> Reals;
   if (Typed) {
-    bool Ok = forEachScalar(*Typed, TypedBytes, Elem, [&](uint64_t V) {
+    bool Ok = forEachScalar(*Typed, Bytes, Elem, [&](uint64_t V) {
       if (Elem == WFL::WIRETYPE_FIXED32) {
         uint32_t B = static_cast<uint32_t>(V);
         float X;
@@ -857,11 +862,9 @@ void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRe
     if (!Ok)
       return;
   } else if (T.Where == Storage::Inline && T.Payload.Length > 0) {
-    // At most kKeepElements elements: a few hundred bytes, read on their own.
-    llvm::SmallVector<uint8_t, 8 * TensorData::kKeepElements> Bytes(T.Payload.Length);
-    if (!Src.read(T.Payload.Offset, Bytes.size(), Bytes.data()))
+    if (Bytes.size() != T.Payload.Length)
       return;
-    const uint8_t *P = Bytes.data();
+    const uint8_t *P = reinterpret_cast<const uint8_t *>(Bytes.data());
     for (int64_t I = 0; I < N; ++I) {
       switch (T.Type) {
       case DType::Int64: { int64_t V; std::memcpy(&V, P + 8 * I, 8); Ints.push_back(V); break; }

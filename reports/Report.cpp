@@ -76,6 +76,7 @@ Report buildReport(AnalysisManager &AM) {
   R.UnknownMacRows = MC.UnknownNodes;
   R.TotalParams = WI.TotalParams;
   R.TotalWeightBytes = WI.TotalBytes;
+  R.Rows.reserve(SI.Order.size());
   for (NodeId Id : SI.Order) {
     const Node &N = G.node(Id);
     const NodeCost &C = MC.Nodes[static_cast<size_t>(Id)];
