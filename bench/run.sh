@@ -22,12 +22,30 @@ for m in vgg16 transformer_1k transformer_10k transformer_100k transformer_1M; d
   [ -f bench/models/$m.onnx ] || { $PY bench/make_models.py; break; }
 done
 
+# The machine is shared: wait (up to QUIET_WAIT seconds, default 600) until
+# the CPUs are at least 80% idle over 2 s before measuring.
+idle_pct() {
+  local a b c d e i1 t1
+  read -r _ a b c d e _ </proc/stat
+  t1=$((a + b + c + d + e)) i1=$d
+  sleep 2
+  read -r _ a b c d e _ </proc/stat
+  echo $((100 * (d - i1) / (a + b + c + d + e - t1)))
+}
+waited=0
+idle=$(idle_pct)
+while [ "$idle" -lt 80 ] && [ "$waited" -lt "${QUIET_WAIT:-600}" ]; do
+  sleep 8
+  waited=$((waited + 10))
+  idle=$(idle_pct)
+done
+
 echo "## machine"
 echo "- nproc: $(nproc)"
 echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 echo "- RAM: $(free -g | awk '/^Mem:/ {print $2}') GiB"
 echo "- kernel: $(uname -r)"
-echo "- load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- before the run: load $(cut -d' ' -f1-3 /proc/loadavg), CPUs ${idle}% idle over 2 s (waited ${waited} s)"
 echo
 
 rss() { # label, command... : peak RSS in MB of one run
@@ -68,4 +86,4 @@ hyperfine -N --warmup 3 --runs 20 --export-json "$out/zoo.json" \
 
 $PY bench/summarize.py "$out"
 echo
-echo "- load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- after the run: load $(cut -d' ' -f1-3 /proc/loadavg), CPUs $(idle_pct)% idle over 2 s"

@@ -52,6 +52,9 @@ TEST_CASE("Zoo: a bad file gets a failed row and does not stop the others, exit 
         samplePath("resnet50.onnx") + ",ok,122,4089184256,4089184256,25530472,102121888,0,1,");
   // The error is also one line on stderr, naming the file.
   CHECK(R.Err.find("opaudit: error: " + Bad + ": ") != std::string::npos);
+  // stderr is not a terminal here: no progress bar.
+  CHECK(R.Err.find('\r') == std::string::npos);
+  CHECK(std::count(R.Err.begin(), R.Err.end(), '\n') == 1);
 
   auto T = runCli("analyze " + samplePath("tiny_cnn.onnx") + " " + Bad + " -q");
   CHECK(T.Exit == 3);
@@ -192,4 +195,17 @@ TEST_CASE("Zoo: summary writers escape hostile paths and show unknowns") {
   CHECK(A[1].getAsObject()->get("macs_expr")->kind() == llvm::json::Value::Null);
   CHECK(A[2].getAsObject()->getString("status").getValueOr("") == "failed");
   CHECK(A[2].getAsObject()->getString("error").getValueOr("") == Bad.Error);
+}
+
+TEST_CASE("Zoo: a progress bar is drawn on a terminal") {
+  // script(1) (util-linux, essential in Debian) gives the run a pseudo-terminal.
+  std::string Out = writeTemp("progress.txt", "");
+  std::string Cmd = "script -qec '" + std::string(OPAUDIT_BINARY) + " analyze " +
+                    samplePath("tiny_cnn.onnx") + " " + samplePath("resnet50.onnx") +
+                    " -q -o /dev/null' /dev/null >" + Out + " 2>&1 </dev/null";
+  REQUIRE(std::system(Cmd.c_str()) == 0);
+  std::ifstream In(Out);
+  std::string Text((std::istreambuf_iterator<char>(In)), std::istreambuf_iterator<char>());
+  CHECK(Text.find("] 1/2 models") != std::string::npos);
+  CHECK(Text.find("[##############################] 2/2 models") != std::string::npos);
 }
