@@ -289,15 +289,12 @@ private:
       for (ValueId Out : G.node(N).Outputs) {
         if (Out == kNoValue)
           continue;
-        NodeId Prev = kNoNode;
-        for (NodeId C : G.value(Out).Consumers) {
-          if (C == Prev) // Consumers lists a node once per input slot.
-            continue;
-          Prev = C;
-          for (ValueId In : G.node(C).Inputs)
-            if (In == Out && --Pending[static_cast<size_t>(C)] == 0)
-              Next.push_back(C);
-        }
+        // Consumers lists a node once per input slot, as Pending counts them;
+        // rescanning each consumer's inputs instead was quadratic for a
+        // Concat of many values.
+        for (NodeId C : G.value(Out).Consumers)
+          if (--Pending[static_cast<size_t>(C)] == 0)
+            Next.push_back(C);
       }
       for (NodeId C : Extra[static_cast<size_t>(N)])
         if (--Pending[static_cast<size_t>(C)] == 0)
