@@ -3,6 +3,7 @@
 #include "passes/OpRegistry.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace opaudit {
 
@@ -51,15 +52,18 @@ WeightInfo Weights::run(AnalysisManager &AM) {
         Each(T);
     }
   };
-  for (NodeId Id : SI.Order)
+  for (NodeId Id : SI.Order) {
+    NodeWeights &W = R.Nodes[static_cast<size_t>(Id)];
+    // A set, not a scan of W.Tensors: a Concat of many stored tensors would be quadratic.
+    llvm::SmallPtrSet<const TensorData *, 8> Seen;
     paramsOf(Id, [&](const TensorData *T) {
-      NodeWeights &W = R.Nodes[static_cast<size_t>(Id)];
-      if (llvm::is_contained(W.Tensors, T))
+      if (!Seen.insert(T).second)
         return; // The same tensor twice in one node (x*W + W) counts once.
       W.Tensors.push_back(T);
       ++Users[T];
       Owner.try_emplace(T, Id);
     });
+  }
   for (NodeId Id : SI.Order) {
     NodeWeights &W = R.Nodes[static_cast<size_t>(Id)];
     for (const TensorData *T : W.Tensors) {

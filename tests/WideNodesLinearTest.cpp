@@ -1,8 +1,9 @@
-// Regression test for the topological sort: it once rescanned every
-// consumer's input list for each value it released, which is quadratic for a
-// node with many inputs (a Concat of 100,000 values took minutes). Node order,
-// duplicate input slots and the result are checked; the time bound is loose
-// (seconds against the old minutes) so a loaded machine cannot fail it.
+// Regression tests for nodes with very many inputs. The topological sort once
+// rescanned each consumer's input list for every value it released, and the
+// weight attribution checked each tensor against the node's list so far: both
+// quadratic in a node's inputs (a Concat of 100,000 values took minutes).
+// Results are checked exactly; the time bounds are loose (seconds against the
+// old minutes) so that a loaded machine cannot fail them.
 #include "tests/TestUtil.h"
 
 #include "onnx/onnx_pb.h"
@@ -58,5 +59,43 @@ TEST_CASE("Shapes: topological order of a 100,000-input Concat is linear") {
   CHECK(SI.Order.back() == 0);
   CHECK(SI.Order.front() == 1);
   CHECK(dimsOf(AM, "Y") == std::vector<std::string>{"B", std::to_string(2 * (N + 1))});
+  CHECK(Secs < 10.0);
+}
+
+TEST_CASE("Weights: a Concat of 100,000 stored tensors is attributed in linear time") {
+  // Weights once checked each tensor against the node's list so far.
+  constexpr int N = 100000;
+  onnx::ModelProto MP;
+  MP.set_ir_version(8);
+  MP.add_opset_import()->set_version(17);
+  onnx::GraphProto *G = MP.mutable_graph();
+  onnx::NodeProto *Cat = G->add_node();
+  Cat->set_op_type("Concat");
+  Cat->add_output("Y");
+  auto *Axis = Cat->add_attribute();
+  Axis->set_name("axis");
+  Axis->set_type(onnx::AttributeProto::INT);
+  Axis->set_i(0);
+  for (int I = 0; I < N; ++I) {
+    onnx::TensorProto *T = G->add_initializer();
+    T->set_name("w" + std::to_string(I));
+    T->set_data_type(onnx::TensorProto::FLOAT);
+    T->add_dims(3);
+    T->set_raw_data(std::string(12, '\0'));
+    Cat->add_input(T->name());
+  }
+  Cat->add_input("w7"); // Counted once.
+  G->add_output()->set_name("Y");
+  std::string Bytes;
+  REQUIRE(MP.SerializeToString(&Bytes));
+  auto Start = std::chrono::steady_clock::now();
+  auto M = loadModel(llvm::MemoryBuffer::getMemBufferCopy(Bytes, "wide.onnx"), "wide.onnx");
+  REQUIRE(bool(M));
+  AnalysisManager AM(**M);
+  const WeightInfo &WI = AM.get<Weights>();
+  double Secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  CHECK(WI.TotalParams == 3 * N);
+  CHECK(WI.TotalBytes == 12 * N);
+  CHECK(WI.Nodes[0].Tensors.size() == static_cast<size_t>(N));
   CHECK(Secs < 10.0);
 }
