@@ -48,8 +48,9 @@ for m in MODELS:
     print("| %s | %.1f | %s |" % (m, size, " | ".join(cells)))
 
 print("\n## scaling of opaudit on the synthetic transformers\n")
-print("| nodes | mean ms | min ms | µs per node (mean) | vs 1k | peak RSS MB | bytes RSS per node |")
-print("|---:|---:|---:|---:|---:|---:|---:|")
+print("| nodes | mean ms | min ms | µs per node (mean) | vs 1k | CPU ms (user+sys) | CPU µs per node "
+      "| peak RSS MB | bytes RSS per node |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 base = None
 for m in MODELS[1:]:
     r = res[m]["opaudit"]
@@ -57,20 +58,28 @@ for m in MODELS[1:]:
     per = 1e6 * r["mean"] / n
     base = base or per
     mb = rss.get((m, "opaudit"))
-    print("| {:,} | {:.1f} | {:.1f} | {:.2f} | {:.2f}x | {:.1f} | {:.0f} |".format(
-        n, 1e3 * r["mean"], 1e3 * r["min"], per, per / base, mb, mb * 1048576 / n))
+    cpu = r["user"] + r["system"]
+    print("| {:,} | {:.1f} | {:.1f} | {:.2f} | {:.2f}x | {:.1f} | {:.2f} | {:.1f} | {:.0f} |".format(
+        n, 1e3 * r["mean"], 1e3 * r["min"], per, per / base, 1e3 * cpu, 1e6 * cpu / n, mb,
+        mb * 1048576 / n))
 
 single = load("zoo_single")
 zoo = load("zoo")
 total = sum(r["mean"] for r in single.values())
 print("\n## zoo run over samples/models/*.onnx\n")
-print("| run | mean ms |")
-print("|---|---:|")
+print("| run | mean ms | min ms | CPU ms (user+sys) |")
+print("|---|---:|---:|---:|")
 for name, r in sorted(single.items()):
-    print("| %s alone | %.1f ± %.1f |" % (name, 1e3 * r["mean"], 1e3 * (r["stddev"] or 0)))
-print("| **sum of single-model means** | **%.1f** |" % (1e3 * total))
+    print("| %s alone | %.1f ± %.1f | %.1f | %.1f |" % (
+        name, 1e3 * r["mean"], 1e3 * (r["stddev"] or 0), 1e3 * r["min"],
+        1e3 * (r["user"] + r["system"])))
+tmin = sum(r["min"] for r in single.values())
+tcpu = sum(r["user"] + r["system"] for r in single.values())
+print("| **sum of single-model runs** | **%.1f** | **%.1f** | **%.1f** |" % (
+    1e3 * total, 1e3 * tmin, 1e3 * tcpu))
 for name in ("zoo", "zoo_j1"):
     r = zoo[name]
     label = "one zoo run, all cores" if name == "zoo" else "one zoo run, -j 1"
-    print("| %s | %.1f ± %.1f (%.2f x sum) |" % (label, 1e3 * r["mean"], 1e3 * (r["stddev"] or 0),
-                                                 r["mean"] / total))
+    print("| %s | %.1f ± %.1f (%.2f x sum) | %.1f (%.2f x sum) | %.1f |" % (
+        label, 1e3 * r["mean"], 1e3 * (r["stddev"] or 0), r["mean"] / total, 1e3 * r["min"],
+        r["min"] / tmin, 1e3 * (r["user"] + r["system"])))
