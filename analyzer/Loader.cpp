@@ -316,9 +316,8 @@ llvm::Error Loader::run() {
   if (Size > static_cast<uint64_t>(INT_MAX))
     return fail("file is larger than protobuf's 2 GiB message limit; large models keep weights "
                 "in external data files");
-  FieldReader R = Src.inMemory()
-                      ? FieldReader(Src.memory(), static_cast<uint32_t>(Size), 0)
-                      : FieldReader(Src, 0, static_cast<uint32_t>(Size), kGraphChunk);
+  FieldReader R = Src.inMemory() ? FieldReader(Src.memory(), static_cast<uint32_t>(Size), 0)
+                                 : FieldReader(Src, 0, static_cast<uint32_t>(Size), kGraphChunk);
   Field F;
   bool SawGraph = false;
   while (R.next(F)) {
@@ -349,7 +348,8 @@ llvm::Error Loader::run() {
     }
     case 8: { // opset_import
       onnx::OperatorSetIdProto Op;
-      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !Op.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
+      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED ||
+          !Op.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
         return fail("malformed opset_import");
       std::string D = Op.domain() == "ai.onnx" ? "" : Op.domain();
       M.Opsets[D] = Op.version();
@@ -431,7 +431,8 @@ llvm::Error Loader::readGraph(FieldReader R, Graph &G, unsigned Depth) {
     case 1: {
       Nodes.emplace_back();
       IO.emplace_back();
-      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second, Depth, G))
+      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second,
+                            Depth, G))
         return E;
       break;
     }
@@ -609,8 +610,7 @@ llvm::Error Loader::readNode(FieldReader R, Node &N, std::vector<std::string> &I
   return llvm::Error::success();
 }
 
-llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth,
-                                  const Graph &Owner) {
+llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, const Graph &Owner) {
   Field F;
   int64_t DeclaredKind = -1;
   while (R.next(F)) {
@@ -772,7 +772,8 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
       break;
     case 13: {
       onnx::StringStringEntryProto E;
-      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED || !E.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
+      if (F.Type != WFL::WIRETYPE_LENGTH_DELIMITED ||
+          !E.ParseFromArray(R.str(F).data(), static_cast<int>(F.Size)))
         return fail("malformed external_data entry in tensor '" + T.Name + "'");
       if (E.key() == "location")
         T.ExternalLocation = E.value();
@@ -963,7 +964,8 @@ llvm::Error Loader::readFunction(FieldReader R, Function &Fn) {
     case 7: {
       Nodes.emplace_back();
       IO.emplace_back();
-      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second, 1, *Fn.Body))
+      if (auto E = readNode(R.sub(F, kTensorChunk), Nodes.back(), IO.back().first, IO.back().second,
+                            1, *Fn.Body))
         return E;
       break;
     }
