@@ -71,6 +71,10 @@ TEST_CASE("Zoo: every model analyzed gives exit 0, an unknown summary format is 
                   " --format yaml");
   CHECK(F.Exit == 2);
   CHECK(F.Err.find("table, csv, json") != std::string::npos);
+  auto C = runCli("analyze " + samplePath("tiny_cnn.onnx") + " " + samplePath("resnet50.onnx") +
+                  " --convention macs");
+  CHECK(C.Exit == 2);
+  CHECK(C.Err.find("--convention applies to one model at a time") != std::string::npos);
 }
 
 TEST_CASE("Zoo: output order follows the inputs, not thread timing") {

@@ -207,6 +207,10 @@ void printDiagnostics(const Report &R, const AnalyzeArgs &A) {
 int run(const AnalyzeArgs &A) {
   // Several models or a directory: the parallel runner in ZooRun.cpp.
   if (isZooRun(A.Models)) {
+    if (!A.Convention.empty()) {
+      llvm::errs() << "opaudit: error: --convention applies to one model at a time\n";
+      return kExitUsage;
+    }
     auto Opts = toOptions(A);
     if (!Opts)
       return reportError(Opts.takeError());
