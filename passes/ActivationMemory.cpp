@@ -97,12 +97,15 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
     A.GraphInput = Val.IsGraphInput;
     A.GraphOutput = Val.IsGraphOutput;
     A.Def = Produced ? StepOf[static_cast<size_t>(Val.Producer)] : 0;
+    // Sort and unique rather than a containment scan per consumer, which was
+    // quadratic for a value read by many nodes.
     for (NodeId C : Val.Consumers) {
       size_t S = StepOf[static_cast<size_t>(C)];
-      if (S != SIZE_MAX && !llvm::is_contained(A.Readers, S))
+      if (S != SIZE_MAX)
         A.Readers.push_back(S);
     }
     llvm::sort(A.Readers);
+    A.Readers.erase(std::unique(A.Readers.begin(), A.Readers.end()), A.Readers.end());
     A.LastUse = A.Readers.empty() ? A.Def : A.Readers.back();
     if (A.GraphOutput && NSteps)
       A.LastUse = NSteps - 1;
