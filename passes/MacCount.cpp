@@ -150,7 +150,7 @@ Expr countGraph(AnalysisManager &AM, const Graph &G, const ShapeInfo &SI,
     }
     C.Macs = Rule->Macs(Ctx);
     if (!C.Macs || S.dependsOnFresh(C.Macs)) {
-      if (C.Macs || !inputsComplete(SI, N) || !Ctx.OutTypes[0].Dims) {
+      if (C.Macs || !inputsComplete(SI, N) || Ctx.OutTypes.empty() || !Ctx.OutTypes[0].Dims) {
         C.Macs = Expr();
         R.Diags.push_back({Severity::Warning, N.label(G),
                            "MACs unknown because an operand shape is unknown"});

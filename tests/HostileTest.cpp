@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <unistd.h>
 
 using namespace opaudit;
 using namespace opaudit::test;
@@ -302,4 +303,15 @@ TEST_CASE("Hostile: a length prefix that claims gigabytes") {
     CHECK(R.Exit == 3);
     CHECK_ERR(R, "liar3.onnx: malformed protobuf at byte ");
   }
+}
+
+TEST_CASE("Hostile: a file over protobuf's 2 GiB limit is refused without reading it") {
+  // A sparse 3 GiB file: nothing is written to disk, and nothing may be read.
+  std::string Path = writeTemp("huge.onnx", intField(1, 8));
+  REQUIRE(::truncate(Path.c_str(), 3ll << 30) == 0);
+  auto R = runCli("analyze " + Path);
+  CHECK(R.Exit == 3);
+  CHECK(R.Out.empty());
+  CHECK_ERR(R, "huge.onnx: file is larger than protobuf's 2 GiB message limit");
+  ::unlink(Path.c_str());
 }
