@@ -315,3 +315,18 @@ TEST_CASE("Hostile: a file over protobuf's 2 GiB limit is refused without readin
   CHECK_ERR(R, "huge.onnx: file is larger than protobuf's 2 GiB message limit");
   ::unlink(Path.c_str());
 }
+
+TEST_CASE("Hostile: rows that fit in 64 bits whose total does not: total unknown, never wrapped") {
+  // Each MatMul is 2^21 * 2^21 * 2^20 = 2^62 MACs; two of them make 2^63 > INT64_MAX.
+  auto R = analyzeText("hugetotal.onnx", R"(<ir_version: 8, opset_import: ["" : 17]>
+g (float[2097152,2097152] A, float[2097152,1048576] B) => (float Y, float Z) {
+  Y = MatMul(A, B)
+  Z = MatMul(A, B)
+})",
+                       "--format json");
+  CHECK(R.Exit == 0);
+  CHECK_ERR(R, "error: total MAC count overflows 64 bits");
+  CHECK(has(R.Out, "\"macs\": 4611686018427387904"));
+  CHECK(has(R.Out, "\"totals\": {\n    \"macs\": null"));
+  CHECK_FALSE(has(R.Out, "-9223372036854775808"));
+}
