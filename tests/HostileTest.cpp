@@ -184,8 +184,7 @@ g (float[1099511627776,3,1099511627776,8] X, float[4,3,3,3] W) => (float Y, floa
     CHECK_ERR(R, "error: Conv (output 'Y'): MAC count overflows 64 bits");
     // Never a wrapped number: the Conv row and the total are unknown (null).
     CHECK(has(R.Out, "\"macs\": null"));
-    CHECK_FALSE(has(R.Out, "-"
-                           "9223372036854775808"));
+    CHECK_FALSE(has(R.Out, "-9223372036854775808"));
   }
   SUBCASE("2^62-sized input: element counts fit, but byte counts need 128-bit intermediates") {
     // 2^60 float elements are 2^62 bytes: representable, though elements * 32 bits is not.
