@@ -824,6 +824,12 @@ llvm::Error Loader::readTensor(const Field &TF, TensorData &T) {
              "; values are not used");
     return llvm::Error::success();
   }
+  if (T.Where == Storage::None && *N > 0) {
+    diag(Severity::Warning, "tensor '" + T.Name + "'",
+         "has " + std::to_string(*N) + " element(s) but no data (no raw_data, typed values or "
+         "external data); only its dims are used");
+    return llvm::Error::success();
+  }
   (void)TypedCount;
   if (*N <= TensorData::kKeepElements)
     decodeSmallValues(T, HasTyped && !HasRaw ? &Typed : nullptr, TypedElem);

@@ -329,3 +329,21 @@ g (float[2097152,2097152] A, float[2097152,1048576] B) => (float Y, float Z) {
   CHECK(has(R.Out, "\"totals\": {\n    \"macs\": null"));
   CHECK_FALSE(has(R.Out, "-9223372036854775808"));
 }
+
+TEST_CASE("Hostile: an initializer with dims but no data at all") {
+  std::string T = intField(1, 2) + intField(1, 3) + intField(2, 1) + lenField(8, "W");
+  std::string Node = lenField(1, "X") + lenField(1, "W") + lenField(2, "Y") + lenField(4, "MatMul");
+  std::string Type = lenField(
+      1, intField(1, 1) + lenField(2, lenField(1, intField(1, 4)) + lenField(1, intField(1, 2))));
+  std::string G = lenField(1, Node) + lenField(5, T) +
+                  lenField(11, lenField(1, "X") + lenField(2, Type)) +
+                  lenField(12, lenField(1, "Y"));
+  auto R =
+      analyzeBytes("nodata.onnx", intField(1, 8) + opset17() + lenField(7, G), "--format json");
+  CHECK(R.Exit == 0);
+  CHECK_ERR(R, "warning: tensor 'W': has 6 element(s) but no data (no raw_data, typed values or "
+               "external data); only its dims are used");
+  // Its dims still define the MatMul: 4x2 @ 2x3 = 24 MACs and 6 parameters.
+  CHECK(has(R.Out, "\"totals\": {\n    \"macs\": 24,"));
+  CHECK(has(R.Out, "\"params\": 6,"));
+}
