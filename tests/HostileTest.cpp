@@ -324,7 +324,7 @@ g (float[2097152,2097152] A, float[2097152,1048576] B) => (float Y, float Z) {
 })",
                        "--format json");
   CHECK(R.Exit == 0);
-  CHECK_ERR(R, "error: total MAC count overflows 64 bits");
+  CHECK_ERR(R, "error: graph 'g': total MAC count overflows 64 bits");
   CHECK(has(R.Out, "\"macs\": 4611686018427387904"));
   CHECK(has(R.Out, "\"totals\": {\n    \"macs\": null"));
   CHECK_FALSE(has(R.Out, "-9223372036854775808"));
