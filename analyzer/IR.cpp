@@ -2,6 +2,8 @@
 // from a value to the stored tensor behind it.
 #include "analyzer/IR.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include "llvm/ADT/StringSwitch.h"
 
 namespace opaudit {
@@ -75,11 +77,16 @@ std::optional<DType> dtypeFromString(llvm::StringRef S) {
 }
 
 std::optional<int64_t> TensorData::numElements() const {
-  int64_t N = 1;
-  for (int64_t D : Dims) {
-    if (D < 0 || __builtin_mul_overflow(N, D, &N))
+  // A zero dim makes the product exactly 0 even when the other dims overflow.
+  for (int64_t D : Dims)
+    if (D < 0)
       return std::nullopt;
-  }
+  if (llvm::is_contained(Dims, 0))
+    return 0;
+  int64_t N = 1;
+  for (int64_t D : Dims)
+    if (__builtin_mul_overflow(N, D, &N))
+      return std::nullopt;
   return N;
 }
 
@@ -87,10 +94,12 @@ std::optional<int64_t> TensorData::numBytes() const {
   auto N = numElements();
   if (!N)
     return std::nullopt;
-  int64_t Bits;
-  if (__builtin_mul_overflow(*N, static_cast<int64_t>(dtypeBits(Type)), &Bits))
+  // Elements * bits can exceed 64 bits while the byte count does not (2^60 floats).
+  unsigned __int128 Bits = static_cast<unsigned __int128>(*N) * dtypeBits(Type);
+  unsigned __int128 Bytes = Bits / 8 + (Bits % 8 != 0);
+  if (Bytes > static_cast<unsigned __int128>(INT64_MAX))
     return std::nullopt;
-  return Bits / 8 + (Bits % 8 != 0);
+  return static_cast<int64_t>(Bytes);
 }
 
 const Attribute *Node::attr(llvm::StringRef N) const {

@@ -228,6 +228,10 @@ struct Function {
   std::vector<std::string> AttributeNames;
   std::unique_ptr<Graph> Body; ///< Nodes only; inputs/outputs by name.
   llvm::StringMap<int64_t> Opsets;
+  /// Calls itself, directly or through other model-local functions (set by
+  /// the loader, which also reports it). Such a function must never be
+  /// expanded: expansion would not terminate.
+  bool Recursive = false;
 };
 
 struct Model {

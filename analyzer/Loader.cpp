@@ -11,13 +11,17 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <climits>
 #include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace opaudit {
 namespace {
@@ -293,6 +297,8 @@ private:
   void decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRef Bytes,
                          WFL::WireType Elem);
   void checkExternal(TensorData &T);
+  bool resolvesInside(llvm::StringRef Loc, std::string &Why);
+  void markRecursiveFunctions();
   void resolveGraph(Graph &G, std::vector<Node> &Nodes,
                     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> &IO);
 
@@ -300,7 +306,8 @@ private:
   const LoadOptions &Opts;
   const Source &Src;
   std::string ModelDir;
-  llvm::StringSet<> ReportedExternal;
+  /// Location -> whether it resolves inside the model's directory.
+  llvm::StringMap<bool> ExternalVerdict;
 };
 
 /// Bytes read at a time from a message read through the file: graphs and the
@@ -376,7 +383,132 @@ llvm::Error Loader::run() {
                                 "ONNX spec says for IR version < 3");
     M.Opsets[""] = 1;
   }
+  markRecursiveFunctions();
   return llvm::Error::success();
+}
+
+/// Marks every model-local function that can reach itself through calls
+/// (Function::Recursive) and reports each cycle once. Iterative Tarjan SCC:
+/// a hostile file may chain thousands of functions, so no recursion here.
+void Loader::markRecursiveFunctions() {
+  size_t NF = M.Functions.size();
+  if (NF == 0)
+    return;
+  llvm::StringMap<size_t> Index;
+  auto key = [](llvm::StringRef Domain, llvm::StringRef Name) {
+    return ((Domain == "ai.onnx" ? llvm::StringRef() : Domain) + "\x01" + Name).str();
+  };
+  for (size_t I = 0; I < NF; ++I)
+    Index.try_emplace(key(M.Functions[I].Domain, M.Functions[I].Name), I);
+  std::vector<std::vector<size_t>> Calls(NF);
+  for (size_t I = 0; I < NF; ++I) {
+    // Calls from the body and from any subgraph inside it.
+    std::vector<const Graph *> Work{M.Functions[I].Body.get()};
+    while (!Work.empty()) {
+      const Graph *G = Work.back();
+      Work.pop_back();
+      for (const Node &N : G->Nodes) {
+        auto It = Index.find(key(N.Domain, N.OpType));
+        if (It != Index.end())
+          Calls[I].push_back(It->second);
+        for (const Attribute &A : N.Attrs)
+          for (const auto &Sub : A.Graphs)
+            Work.push_back(Sub.get());
+      }
+    }
+    llvm::sort(Calls[I]);
+    Calls[I].erase(std::unique(Calls[I].begin(), Calls[I].end()), Calls[I].end());
+  }
+  constexpr size_t Unvisited = SIZE_MAX;
+  std::vector<size_t> Order(NF, Unvisited), Low(NF, 0), Stack;
+  std::vector<bool> OnStack(NF, false);
+  // Per-SCC scratch, reset only where touched so that many small cycles stay linear.
+  std::vector<size_t> Comp(NF, Unvisited), Parent(NF, Unvisited);
+  size_t NumComps = 0;
+  size_t Counter = 0;
+  std::vector<std::pair<size_t, size_t>> Frames; // (function, next call to visit)
+  for (size_t Root = 0; Root < NF; ++Root) {
+    if (Order[Root] != Unvisited)
+      continue;
+    Frames.push_back({Root, 0});
+    Order[Root] = Low[Root] = Counter++;
+    Stack.push_back(Root);
+    OnStack[Root] = true;
+    while (!Frames.empty()) {
+      auto &[F, Next] = Frames.back();
+      if (Next < Calls[F].size()) {
+        size_t C = Calls[F][Next++];
+        if (Order[C] == Unvisited) {
+          Order[C] = Low[C] = Counter++;
+          Stack.push_back(C);
+          OnStack[C] = true;
+          Frames.push_back({C, 0});
+        } else if (OnStack[C]) {
+          Low[F] = std::min(Low[F], Order[C]);
+        }
+        continue;
+      }
+      size_t Done = F;
+      Frames.pop_back();
+      if (!Frames.empty())
+        Low[Frames.back().first] = std::min(Low[Frames.back().first], Low[Done]);
+      if (Low[Done] != Order[Done])
+        continue;
+      std::vector<size_t> Scc;
+      size_t X;
+      do {
+        X = Stack.back();
+        Stack.pop_back();
+        OnStack[X] = false;
+        Scc.push_back(X);
+      } while (X != Done);
+      if (Scc.size() == 1 && !llvm::is_contained(Calls[Done], Done))
+        continue;
+      for (size_t Y : Scc) {
+        M.Functions[Y].Recursive = true;
+        Comp[Y] = NumComps;
+      }
+      ++NumComps;
+      // Name one cycle, from the SCC member first in the file, by BFS inside the SCC.
+      size_t Start = *std::min_element(Scc.begin(), Scc.end());
+      std::vector<size_t> Queue{Start};
+      size_t Last = Unvisited;
+      for (size_t Q = 0; Q < Queue.size() && Last == Unvisited; ++Q)
+        for (size_t C : Calls[Queue[Q]]) {
+          if (Comp[C] != Comp[Start])
+            continue;
+          if (C == Start) {
+            Last = Queue[Q];
+            break;
+          }
+          if (Parent[C] == Unvisited) {
+            Parent[C] = Queue[Q];
+            Queue.push_back(C);
+          }
+        }
+      auto name = [&](size_t I) {
+        const Function &Fn = M.Functions[I];
+        return Fn.Domain.empty() ? Fn.Name : Fn.Domain + "." + Fn.Name;
+      };
+      std::vector<size_t> Path; // Start's callee chain back to Start, reversed.
+      for (size_t Y = Last; Y != Start && Y != Unvisited; Y = Parent[Y])
+        Path.push_back(Y);
+      std::reverse(Path.begin(), Path.end());
+      for (size_t Q : Queue)
+        Parent[Q] = Unvisited;
+      std::string Cycle = name(Start) + " -> ";
+      for (size_t I = 0; I < Path.size(); ++I) {
+        if (I == 8 && Path.size() > 9) { // Keep the message one readable line.
+          Cycle += "... (" + std::to_string(Path.size() - 9) + " more) -> ";
+          I = Path.size() - 1;
+        }
+        Cycle += name(Path[I]) + " -> ";
+      }
+      diag(Severity::Error, "",
+           "function " + name(Start) + " calls itself (" + Cycle + name(Start) +
+               "); it is never expanded");
+    }
+  }
 }
 
 void Loader::readDeclaredType(const onnx::TypeProto &TP, DeclaredType &D) {
@@ -483,27 +615,32 @@ llvm::Error Loader::readGraph(FieldReader R, Graph &G, unsigned Depth) {
            "duplicate initializer name; the last one is used");
     G.value(V).Initializer = static_cast<int32_t>(I);
   }
-  auto declare = [&](const onnx::ValueInfoProto &VI) {
+  auto declare = [&](const onnx::ValueInfoProto &VI, const char *Kind) {
     ValueId V = G.valueFor(VI.name());
     if (VI.has_type()) {
       DeclaredType D;
       readDeclaredType(VI.type(), D);
+      for (size_t I = 0; I < D.Dims.size(); ++I)
+        if (D.Dims[I].Value && *D.Dims[I].Value < 0)
+          diag(Severity::Error, std::string(Kind) + " '" + VI.name() + "'",
+               "dim " + std::to_string(I) + " is negative (" + std::to_string(*D.Dims[I].Value) +
+                   "); treated as unknown");
       G.value(V).Declared = std::move(D);
     }
     return V;
   };
   for (const auto &VI : Inputs) {
-    ValueId V = declare(VI);
+    ValueId V = declare(VI, "graph input");
     G.value(V).IsGraphInput = true;
     G.Inputs.push_back(V);
   }
   for (const auto &VI : Infos)
-    declare(VI);
+    declare(VI, "value_info");
   resolveGraph(G, Nodes, IO);
   for (const auto &VI : Outputs) {
     ValueId V = G.lookup(VI.name());
     bool Known = V != kNoValue;
-    V = declare(VI);
+    V = declare(VI, "graph output");
     Value &Val = G.value(V);
     if (!Known || (Val.Producer == kNoNode && !Val.IsGraphInput && Val.Initializer < 0)) {
       if (Depth == 0)
@@ -802,6 +939,15 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   for (int64_t D : T.Dims)
     if (D < 0)
       return fail("tensor '" + T.Name + "' has negative dim " + llvm::Twine(D));
+  // No file can hold 2^63 elements, and a report cannot count them: such a
+  // tensor is corrupt, like a negative dim, rather than a partial result.
+  if (!T.numElements() || !T.numBytes()) {
+    std::string Dims;
+    for (int64_t D : T.Dims)
+      Dims += (Dims.empty() ? "" : "x") + std::to_string(D);
+    return fail("tensor '" + T.Name + "' has dims " + Dims + " whose " +
+                (T.numElements() ? "byte" : "element") + " count overflows 64 bits");
+  }
   if (External) {
     T.Where = Storage::External;
     checkExternal(T);
@@ -809,15 +955,17 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   }
   auto N = T.numElements();
   auto Bytes = T.numBytes();
-  if (!N || !Bytes) {
-    diag(Severity::Error, "tensor '" + T.Name + "'", "element count overflows 64 bits");
-    return llvm::Error::success();
-  }
   if (HasRaw && T.Type != DType::String && static_cast<uint64_t>(*Bytes) != T.Payload.Length) {
     diag(Severity::Error, "tensor '" + T.Name + "'",
          "raw_data has " + std::to_string(T.Payload.Length) + " bytes but dims and dtype " +
              dtypeName(T.Type).str() + " need " + std::to_string(*Bytes) +
              "; values are not used");
+    return llvm::Error::success();
+  }
+  if (T.Where == Storage::None && *N > 0) {
+    diag(Severity::Warning, "tensor '" + T.Name + "'",
+         "has " + std::to_string(*N) + " element(s) but no data (no raw_data, typed values or "
+         "external data); only its dims are used");
     return llvm::Error::success();
   }
   (void)TypedCount;
@@ -905,36 +1053,103 @@ void Loader::checkExternal(TensorData &T) {
     return;
   }
   // Refused locations are never opened or stat-ed: only the string is inspected.
-  bool Unsafe = llvm::sys::path::is_absolute(Loc) || llvm::sys::path::is_absolute(Loc, llvm::sys::path::Style::windows) ||
-                Loc.contains('\0');
-  for (auto It = llvm::sys::path::begin(Loc), E = llvm::sys::path::end(Loc); It != E; ++It)
+  const char *Unsafe = nullptr;
+  if (llvm::sys::path::is_absolute(Loc) ||
+      llvm::sys::path::is_absolute(Loc, llvm::sys::path::Style::windows))
+    Unsafe = "is an absolute path";
+  else if (Loc.contains('\0'))
+    Unsafe = "contains a NUL byte";
+  for (auto It = llvm::sys::path::begin(Loc, llvm::sys::path::Style::windows),
+            E = llvm::sys::path::end(Loc);
+       !Unsafe && It != E; ++It)
     if (*It == "..")
-      Unsafe = true;
-  if (Loc.contains("\\.."))
-    Unsafe = true;
+      Unsafe = "contains '..' and may leave the model's directory";
   if (Unsafe) {
     T.Where = Storage::None;
     diag(Severity::Error, Where,
-         "external data location '" + Loc.str() +
-             "' is absolute or leaves the model's directory; refused (not opened)");
+         "external data location '" + Loc.str() + "' " + Unsafe + "; refused (not opened)");
     return;
   }
-  if (!Opts.CheckExternalFiles || !ReportedExternal.insert(Loc).second)
+  if (!Opts.CheckExternalFiles)
     return;
-  llvm::SmallString<256> Full(ModelDir);
-  llvm::sys::path::append(Full, Loc);
-  llvm::SmallString<256> Real, RealDir;
-  if (llvm::sys::fs::real_path(Full, Real)) {
-    diag(Severity::Warning, "",
-         "external data file '" + Loc.str() + "' not found; only tensor dims and dtypes are used");
-    return;
+  auto Seen = ExternalVerdict.find(Loc);
+  if (Seen == ExternalVerdict.end()) {
+    std::string Why;
+    bool Inside = resolvesInside(Loc, Why);
+    Seen = ExternalVerdict.try_emplace(Loc, Inside).first;
+    if (!Inside)
+      diag(Severity::Error, Where,
+           "external data location '" + Loc.str() + "' " + Why + "; refused (not opened)");
+    else if (!Why.empty())
+      diag(Severity::Warning, "", "external data file '" + Loc.str() + "' " + Why);
   }
-  if (llvm::sys::fs::real_path(ModelDir, RealDir) || !Real.str().startswith((RealDir + "/").str())) {
+  if (!Seen->second)
     T.Where = Storage::None;
-    diag(Severity::Error, Where,
-         "external data location '" + Loc.str() +
-             "' resolves through a symlink to outside the model's directory; refused");
+}
+
+/// Resolves Loc component by component below the model's directory without
+/// ever touching anything outside it: each component is lstat-ed only once
+/// every component before it is known to be a real directory inside, and a
+/// symlink's target is inspected as a string (readlink) before it is
+/// followed. So a link to /etc/passwd or ../../secret is refused without the
+/// target being stat-ed, let alone opened. Returns false (with Why) when Loc
+/// leaves the directory; true otherwise, with Why set to a note when the
+/// file does not exist.
+bool Loader::resolvesInside(llvm::StringRef Loc, std::string &Why) {
+  std::vector<std::string> Pending; // Components still to walk, back() first.
+  auto pushPath = [&](llvm::StringRef P) {
+    llvm::SmallVector<llvm::StringRef, 8> Parts;
+    P.split(Parts, '/', -1, /*KeepEmpty=*/false);
+    for (auto It = Parts.rbegin(); It != Parts.rend(); ++It)
+      Pending.push_back(It->str());
+  };
+  pushPath(Loc);
+  std::vector<std::string> Resolved; // Real directories below ModelDir.
+  unsigned Links = 0;
+  while (!Pending.empty()) {
+    std::string C = std::move(Pending.back());
+    Pending.pop_back();
+    if (C == ".")
+      continue;
+    if (C == "..") {
+      if (Resolved.empty()) {
+        Why = "resolves through a symlink to outside the model's directory";
+        return false;
+      }
+      Resolved.pop_back();
+      continue;
+    }
+    llvm::SmallString<256> Here(ModelDir);
+    for (const std::string &R : Resolved)
+      llvm::sys::path::append(Here, R);
+    llvm::sys::path::append(Here, C);
+    struct stat St;
+    if (::lstat(Here.c_str(), &St) != 0) {
+      Why = "not found; only tensor dims and dtypes are used";
+      return true;
+    }
+    if (!S_ISLNK(St.st_mode)) {
+      Resolved.push_back(std::move(C));
+      continue;
+    }
+    if (++Links > 40) {
+      Why = "goes through more than 40 symlinks";
+      return false;
+    }
+    char Buf[4096];
+    ssize_t N = ::readlink(Here.c_str(), Buf, sizeof Buf);
+    if (N <= 0 || static_cast<size_t>(N) == sizeof Buf) {
+      Why = "is a symlink that cannot be read";
+      return false;
+    }
+    llvm::StringRef Target(Buf, static_cast<size_t>(N));
+    if (Target.startswith("/")) {
+      Why = "resolves through a symlink to outside the model's directory";
+      return false;
+    }
+    pushPath(Target);
   }
+  return true;
 }
 
 llvm::Error Loader::readFunction(FieldReader R, Function &Fn) {
@@ -992,6 +1207,22 @@ llvm::Error Loader::readFunction(FieldReader R, Function &Fn) {
 
 } // namespace
 
+namespace {
+/// A binary model starts with a non-printable tag byte, so a file that starts
+/// with plain text is ONNX text format, JSON or a README: say so rather than
+/// quote a wire-format detail. Reads at most the first 256 bytes, on failure only.
+llvm::Error explainFailure(llvm::Error E, const Model &M) {
+  llvm::StringRef Head = M.Buffer->getBuffer().take_front(256);
+  if (Head.empty() || !llvm::all_of(Head, [](char C) {
+        return llvm::isPrint(C) || C == '\n' || C == '\r' || C == '\t';
+      }))
+    return E;
+  llvm::consumeError(std::move(E));
+  return makeError(ErrorCategory::Load, M.Path + ": not an ONNX model: the file is text, while "
+                                                 "ONNX models are binary protobuf");
+}
+} // namespace
+
 llvm::Expected<std::unique_ptr<Model>> loadModel(std::unique_ptr<llvm::MemoryBuffer> Buffer,
                                                  llvm::StringRef Path, const LoadOptions &Opts) {
   auto M = std::make_unique<Model>();
@@ -1000,8 +1231,10 @@ llvm::Expected<std::unique_ptr<Model>> loadModel(std::unique_ptr<llvm::MemoryBuf
   M->Buffer = std::move(Buffer);
   Source Src(reinterpret_cast<const uint8_t *>(M->Buffer->getBufferStart()), M->FileSize);
   Loader L(*M, Opts, Src);
-  if (auto E = L.run())
+  if (auto E = L.run()) {
+    return explainFailure(std::move(E), *M);
     return E;
+  }
   return M;
 }
 
@@ -1029,7 +1262,7 @@ llvm::Expected<std::unique_ptr<Model>> loadModel(llvm::StringRef Path, const Loa
   Source Src(*FD, Size);
   Loader L(*M, Opts, Src);
   if (auto E = L.run())
-    return E;
+    return explainFailure(std::move(E), *M);
   return M;
 }
 

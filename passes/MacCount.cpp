@@ -77,6 +77,12 @@ Expr countGraph(AnalysisManager &AM, const Graph &G, const ShapeInfo &SI,
                 std::vector<NodeCost> &Nodes, MacCounts &R) {
   SymContext &S = AM.sym();
   Nodes.resize(G.Nodes.size());
+  // A body's shape result must describe this very graph; if it does not (a
+  // mismatch found under ASan on test_if_opt), the cost is unknown, never a
+  // read past the end.
+  if (SI.Types.size() < G.Values.size() ||
+      llvm::any_of(SI.Order, [&](NodeId Id) { return static_cast<size_t>(Id) >= G.Nodes.size(); }))
+    return Expr();
   llvm::SmallVector<Expr, 0> Terms;
   bool TotalKnown = true;
   for (NodeId Id : SI.Order) {
@@ -90,7 +96,9 @@ Expr countGraph(AnalysisManager &AM, const Graph &G, const ShapeInfo &SI,
     llvm::SmallVector<const TensorType *, 4> InTypes;
     llvm::SmallVector<const ConstValue *, 4> InValues;
     for (ValueId In : N.Inputs) {
-      InTypes.push_back(In == kNoValue ? nullptr : &SI.Types[static_cast<size_t>(In)]);
+      InTypes.push_back(In == kNoValue || static_cast<size_t>(In) >= SI.Types.size()
+                            ? nullptr
+                            : &SI.Types[static_cast<size_t>(In)]);
       InValues.push_back(In == kNoValue ? nullptr : SI.value(In));
     }
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
@@ -150,7 +158,7 @@ Expr countGraph(AnalysisManager &AM, const Graph &G, const ShapeInfo &SI,
     }
     C.Macs = Rule->Macs(Ctx);
     if (!C.Macs || S.dependsOnFresh(C.Macs)) {
-      if (C.Macs || !inputsComplete(SI, N) || !Ctx.OutTypes[0].Dims) {
+      if (C.Macs || !inputsComplete(SI, N) || Ctx.OutTypes.empty() || !Ctx.OutTypes[0].Dims) {
         C.Macs = Expr();
         R.Diags.push_back({Severity::Warning, N.label(G),
                            "MACs unknown because an operand shape is unknown"});

@@ -496,8 +496,10 @@ std::shared_ptr<ShapeInfo> inferSubgraph(AnalysisManager &AM, const Graph &Body,
 }
 
 const Function *findFunction(const Model &M, const Node &N) {
+  // A recursive function (marked by the loader) would expand forever: it is
+  // left unexpanded, so the call is an unsupported operator.
   for (const Function &F : M.Functions)
-    if (F.Name == N.OpType && F.Domain == N.Domain && F.Body)
+    if (F.Name == N.OpType && F.Domain == N.Domain && F.Body && !F.Recursive)
       return &F;
   return nullptr;
 }

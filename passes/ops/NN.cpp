@@ -350,11 +350,15 @@ bool bindEinsum(InferContext &C, const EinsumSpec &Sp, llvm::StringMap<Expr> &Di
     bool HasEll = Sub.contains("...");
     if (!HasEll && Letters != Sh->size())
       return false;
+    if (HasEll && Letters > Sh->size()) // Hostile equations: never index past the shape.
+      return false;
     size_t EllRank = HasEll ? Sh->size() - Letters : 0;
     size_t Pos = 0;
     for (size_t K = 0; K < Sub.size(); ++K) {
       if (Sub[K] == '.') {
         if (Sub.substr(K).startswith("...")) {
+          if (Pos + EllRank > Sh->size()) // A second "..." in one operand.
+            return false;
           Shape E(Sh->begin() + Pos, Sh->begin() + Pos + EllRank);
           auto B = broadcastShapes(S, {&Ellipsis, &E});
           if (B)
@@ -365,6 +369,8 @@ bool bindEinsum(InferContext &C, const EinsumSpec &Sp, llvm::StringMap<Expr> &Di
         continue;
       }
       std::string L(1, Sub[K]);
+      if (Pos >= Sh->size())
+        return false;
       Expr D = (*Sh)[Pos++];
       auto It = Dims.find(L);
       if (It == Dims.end())
