@@ -413,10 +413,15 @@ llvm::Expected<std::string> renderDot(const std::string &Dot, llvm::StringRef Fo
   static std::mutex Lock;
   std::lock_guard<std::mutex> Guard(Lock);
   agseterr(AGERR); // Layout warnings are not the user's business.
-  GVC_t *Gvc = gvContext();
+  // One context for the whole process, never freed: graphviz 2.42's pango
+  // plugin caches a pointer to the last font it sized, and that font lives in
+  // the context's font dictionary. Freeing the context between renders made the
+  // next render read freed memory (ASan: heap-use-after-free in the pango
+  // plugin on the second picture of a process). Reusing it also skips reloading
+  // the plugin tables on every render.
+  static GVC_t *Gvc = gvContext();
   Agraph_t *Gr = agmemread(Dot.c_str());
   if (!Gr) {
-    gvFreeContext(Gvc);
     return makeError(ErrorCategory::Internal, "graphviz could not read the generated DOT");
   }
   std::string Out;
@@ -431,7 +436,6 @@ llvm::Expected<std::string> renderDot(const std::string &Dot, llvm::StringRef Fo
     gvFreeLayout(Gvc, Gr);
   }
   agclose(Gr);
-  gvFreeContext(Gvc);
   if (!Ok)
     return makeError(ErrorCategory::Internal,
                      "graphviz failed to lay out or render the picture as " + Format);
