@@ -52,7 +52,10 @@ template <typename G> void emitDot(const G &Graph, llvm::raw_ostream &OS) {
   using T = DotGraphTraits<G>;
   struct Scope {
     std::map<std::string, size_t> ChildIndex;
-    std::vector<std::pair<std::string, Scope>> Children;
+    // Names and scopes side by side: a pair<string, Scope> inside Scope would
+    // need Scope complete, which clang (rightly) rejects.
+    std::vector<std::string> ChildNames;
+    std::vector<Scope> Children;
     std::vector<size_t> Nodes;
     size_t Count = 0;
   };
@@ -65,9 +68,11 @@ template <typename G> void emitDot(const G &Graph, llvm::raw_ostream &OS) {
     ++S->Count;
     for (const std::string &P : T::clusterPath(Graph, I)) {
       auto [It, New] = S->ChildIndex.try_emplace(P, S->Children.size());
-      if (New)
-        S->Children.emplace_back(P, Scope());
-      S = &S->Children[It->second].second;
+      if (New) {
+        S->ChildNames.push_back(P);
+        S->Children.emplace_back();
+      }
+      S = &S->Children[It->second];
       ++S->Count;
     }
     S->Nodes.push_back(I);
@@ -86,7 +91,9 @@ template <typename G> void emitDot(const G &Graph, llvm::raw_ostream &OS) {
   std::function<void(const Scope &, unsigned)> Emit = [&](const Scope &S, unsigned Indent) {
     for (size_t I : S.Nodes)
       EmitNode(I, Indent);
-    for (const auto &[Name, C] : S.Children) {
+    for (size_t K = 0; K < S.Children.size(); ++K) {
+      const std::string &Name = S.ChildNames[K];
+      const Scope &C = S.Children[K];
       Path.push_back(Name);
       std::string Label = T::clusterLabel(Graph, Path);
       if (C.Count >= 2 || Label != Name) {
