@@ -65,6 +65,34 @@ std::vector<Card> summaryCards(const Report &R, const View &V) {
                groupDigits(V.Total.WeightBytes) + " bytes at stored dtypes"});
   C.push_back({"Nodes", groupDigits(static_cast<int64_t>(R.NumNodes)),
                std::to_string(R.Diags.size()) + " diagnostic(s)"});
+  // Figures that only exist when their options were given (--convention, --batch/--sram, --hw).
+  if (!R.Convention.empty()) {
+    std::string What = "ops under '" + R.Convention + "'";
+    if (R.TotalOps)
+      C.push_back({"Ops", humanCount(static_cast<double>(*R.TotalOps)),
+                   groupDigits(*R.TotalOps) + " " + What});
+    else
+      C.push_back({"Ops", R.TotalOpsExpr.empty() ? "?" : R.TotalOpsExpr, What});
+  }
+  if (R.Traffic) {
+    const TrafficInfo &T = *R.Traffic;
+    std::string Batch = T.Batch ? "batch " + std::to_string(*T.Batch) : "batch ?";
+    if (T.WeightTrafficPerInference)
+      C.push_back({"Weight traffic", humanBytes(static_cast<int64_t>(*T.WeightTrafficPerInference)),
+                   "per inference at " + Batch + ", " + groupDigits(T.WeightTrafficPerBatch) +
+                       " bytes per batch"});
+    else
+      C.push_back({"Weight traffic", "?", "per inference at " + Batch});
+  }
+  if (R.Roof && R.Roof->Available) {
+    const RooflineInfo &F = *R.Roof;
+    if (F.InferencesPerSecond)
+      C.push_back({"Roofline bound", llvm::formatv("{0:f1}/s", *F.InferencesPerSecond).str(),
+                   std::string(F.MemoryBound ? "memory" : "compute") + "-bound on " + F.Profile +
+                       " at " + F.Point.Name + ", 100% MAC utilization"});
+    else
+      C.push_back({"Roofline bound", "?", "on " + F.Profile});
+  }
   return C;
 }
 

@@ -103,18 +103,29 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   for (const auto &Row : Cells)
     for (size_t I = 0; I < NCols; ++I)
       W[I] = std::max(W[I], Row[I].size());
-  auto Emit = [&](const std::vector<std::string> &Row) {
+  // Colour only on a terminal (raw_ostream::has_colors is false for pipes and
+  // files): the header and TOTAL in bold, unknown cells in yellow.
+  const bool Color = OS.has_colors();
+  auto Emit = [&](const std::vector<std::string> &Row, bool Bold) {
+    if (Color && Bold)
+      OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true);
     for (size_t I = 0; I < NCols; ++I) {
       bool Right = I >= 3;
       if (I)
         OS << "  ";
-      if (Right)
+      if (Right && Color && !Bold && Row[I] == "?") {
+        OS.indent(W[I] - 1);
+        OS.changeColor(llvm::raw_ostream::YELLOW) << "?";
+        OS.resetColor();
+      } else if (Right)
         OS.indent(W[I] - Row[I].size()) << Row[I];
       else if (I == NCols - 1)
         OS << Row[I];
       else
         OS << Row[I], OS.indent(W[I] - Row[I].size());
     }
+    if (Color && Bold)
+      OS.resetColor();
     OS << "\n";
   };
   size_t Width = 0;
@@ -123,7 +134,7 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   for (size_t I = 0; I < Cells.size(); ++I) {
     if (I + 1 == Cells.size() || I == 1)
       OS << std::string(Width - 2, '-') << "\n";
-    Emit(Cells[I]);
+    Emit(Cells[I], I == 0 || I + 1 == Cells.size());
   }
   OS << "\n";
   if (R.TotalMacs)
