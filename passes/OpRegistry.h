@@ -169,6 +169,8 @@ std::optional<Shape> broadcastShapes(SymContext &S, llvm::ArrayRef<const Shape *
 /// Normalizes a possibly negative axis against Rank; nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank);
 Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims);
+/// The known contents of a stored tensor whose small values the loader kept; nullopt otherwise.
+std::optional<ConstValue> valueOfTensor(SymContext &S, const TensorData &T);
 /// What --trip-count names a Loop by: its name, or its first output's name.
 std::string loopKey(const Graph &G, const Node &N);
 /// True if E contains a min or max atom (a clamp left by Slice or Pad).

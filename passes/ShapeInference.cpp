@@ -96,21 +96,6 @@ private:
     return T;
   }
 
-  static std::optional<ConstValue> valueOf(const TensorData &T, SymContext &S) {
-    ConstValue V;
-    V.Elem = T.Type;
-    V.Dims.assign(T.Dims.begin(), T.Dims.end());
-    if (T.Ints) {
-      for (int64_t X : *T.Ints)
-        V.Ints.push_back(S.constant(X));
-      return V;
-    }
-    if (T.Reals) {
-      V.Reals.assign(T.Reals->begin(), T.Reals->end());
-      return V;
-    }
-    return std::nullopt;
-  }
 
   void seedInitializers() {
     for (size_t I = 0; I < G.Values.size(); ++I) {
@@ -119,7 +104,7 @@ private:
         continue;
       const TensorData &T = G.Initializers[static_cast<size_t>(V.Initializer)];
       R.Types[I] = TensorType{T.Type, constShape(S, T.Dims)};
-      if (auto CV = valueOf(T, S))
+      if (auto CV = valueOfTensor(S, T))
         R.Values[static_cast<ValueId>(I)] = std::move(*CV);
     }
   }

@@ -81,21 +81,6 @@ void inferSize(InferContext &C) {
   C.setOutputValue(0, std::move(V));
 }
 
-std::optional<ConstValue> valueOfTensor(SymContext &S, const TensorData &T) {
-  ConstValue V;
-  V.Elem = T.Type;
-  V.Dims.assign(T.Dims.begin(), T.Dims.end());
-  if (T.Ints) {
-    for (int64_t X : *T.Ints)
-      V.Ints.push_back(S.constant(X));
-    return V;
-  }
-  if (T.Reals) {
-    V.Reals.assign(T.Reals->begin(), T.Reals->end());
-    return V;
-  }
-  return std::nullopt;
-}
 
 void inferConstant(InferContext &C) {
   SymContext &S = C.sym();
@@ -1141,6 +1126,22 @@ void inferEyeLike(InferContext &C) {
 constexpr uint32_t in(unsigned I) { return 1u << I; }
 
 } // namespace
+
+std::optional<ConstValue> valueOfTensor(SymContext &S, const TensorData &T) {
+  ConstValue V;
+  V.Elem = T.Type;
+  V.Dims.assign(T.Dims.begin(), T.Dims.end());
+  if (T.Ints) {
+    for (int64_t X : *T.Ints)
+      V.Ints.push_back(S.constant(X));
+    return V;
+  }
+  if (T.Reals) {
+    V.Reals.assign(T.Reals->begin(), T.Reals->end());
+    return V;
+  }
+  return std::nullopt;
+}
 
 void addTensorRules(std::vector<OpRule> &R) {
   auto Add = [&](llvm::StringRef Op, int Since, OpClass Cls, InferFn F, uint32_t ShapeIn = 0) {
