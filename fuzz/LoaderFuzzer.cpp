@@ -3,7 +3,7 @@
 // MAC counting, weight attribution, the presentation model and every report
 // writer. Built only with -DOPAUDIT_FUZZ=ON and clang (see docs/fuzzing.md);
 // a crash, hang, sanitizer report or leak here is a bug in opaudit.
-#include "analyzer/Loader.h"
+#include "ir/Loader.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -20,14 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // The fuzzer must never depend on the filesystem: external-data locations
   // are still validated as strings, but not resolved.
   LO.CheckExternalFiles = false;
-  auto M =
-      loadModel(llvm::MemoryBuffer::getMemBufferCopy(Bytes, "fuzz.onnx"), "fuzz/fuzz.onnx", LO);
-  if (!M) {
-    llvm::consumeError(M.takeError());
+  auto A = Analysis::fromBuffer(llvm::MemoryBuffer::getMemBufferCopy(Bytes, "fuzz.onnx"),
+                                "fuzz/fuzz.onnx", {}, LO);
+  if (!A) {
+    llvm::consumeError(A.takeError());
     return 0;
   }
-  AnalysisManager AM(**M);
-  Report R = buildReport(AM);
+  Report R = buildReport(**A);
   for (const FormatInfo &F : formats()) {
     std::string Out;
     llvm::raw_string_ostream OS(Out);

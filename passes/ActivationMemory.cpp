@@ -17,28 +17,6 @@ std::optional<int64_t> scaledBytes(int64_t Elements, unsigned Bits, int64_t Scal
   return Bytes;
 }
 
-void bindBatch(const Model &M, AnalysisOptions &O) {
-  if (!O.Batch)
-    return;
-  const Graph &G = M.Main;
-  for (ValueId V : G.Inputs) {
-    const Value &Val = G.value(V);
-    if (Val.Initializer >= 0)
-      continue;
-    std::string Name;
-    auto Over = O.InputShapes.find(Val.Name);
-    if (Over != O.InputShapes.end()) {
-      int64_t N;
-      if (!Over->second.empty() && llvm::StringRef(Over->second.front()).getAsInteger(10, N))
-        Name = Over->second.front();
-    } else if (Val.Declared && Val.Declared->HasShape && !Val.Declared->Dims.empty()) {
-      Name = Val.Declared->Dims.front().Param;
-    }
-    if (!Name.empty() && !O.Dims.count(Name))
-      O.Dims[Name] = *O.Batch;
-  }
-}
-
 ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
   const ShapeInfo &SI = AM.get<ShapeInference>();
   const Graph &G = AM.model().Main;

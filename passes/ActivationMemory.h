@@ -9,11 +9,6 @@
 
 namespace opaudit {
 
-/// Binds --batch to the symbolic first dim of every graph input that leaves it
-/// unbound (declared dim_param, or a name given through --input), by adding
-/// it to O.Dims. Call before building the AnalysisManager; no-op without --batch.
-void bindBatch(const Model &M, AnalysisOptions &O);
-
 /// One activation: a tensor that flows between nodes at run time. Stored
 /// tensors (weights, Constant outputs) and values that shape inference folded
 /// to constants (shape arithmetic) are not activations.

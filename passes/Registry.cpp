@@ -1,12 +1,12 @@
 // The pass registry table: every analysis opaudit has, for `opaudit --list`.
-#include "analyzer/PassManager.h"
+#include "ir/PassManager.h"
+#include "passes/ActivationMemory.h"
 #include "passes/MacCount.h"
 #include "passes/Precision.h"
-#include "passes/ShapeInference.h"
-#include "passes/Weights.h"
-#include "passes/ActivationMemory.h"
 #include "passes/Roofline.h"
+#include "passes/ShapeInference.h"
 #include "passes/Traffic.h"
+#include "passes/Weights.h"
 
 namespace opaudit {
 

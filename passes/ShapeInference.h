@@ -7,7 +7,7 @@
 // carries a diagnostic; inference always carries on with the next node.
 #pragma once
 
-#include "analyzer/PassManager.h"
+#include "ir/PassManager.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -34,7 +34,7 @@ struct TensorType {
 struct ConstValue {
   DType Elem = DType::Int64;
   llvm::SmallVector<int64_t, 4> Dims;
-  llvm::SmallVector<Expr, 8> Ints;   ///< Filled for integer and bool tensors.
+  llvm::SmallVector<Expr, 8> Ints;    ///< Filled for integer and bool tensors.
   llvm::SmallVector<double, 4> Reals; ///< Filled for floating-point tensors.
 
   bool isReal() const { return isFloatDType(Elem); }
@@ -49,10 +49,10 @@ enum class NodeStatus : uint8_t {
 };
 
 struct ShapeInfo {
-  std::vector<TensorType> Types;                ///< Indexed by ValueId of the main graph.
-  llvm::DenseMap<ValueId, ConstValue> Values;   ///< Known contents of small tensors.
-  std::vector<NodeId> Order;                    ///< Topological order of main-graph nodes.
-  std::vector<NodeStatus> Status;               ///< Indexed by NodeId.
+  std::vector<TensorType> Types;              ///< Indexed by ValueId of the main graph.
+  llvm::DenseMap<ValueId, ConstValue> Values; ///< Known contents of small tensors.
+  std::vector<NodeId> Order;                  ///< Topological order of main-graph nodes.
+  std::vector<NodeStatus> Status;             ///< Indexed by NodeId.
   std::vector<Diagnostic> Diags;
   /// Dim names bound for this run (the JSON "dims" object).
   llvm::StringMap<int64_t> BoundDims;

@@ -1,7 +1,6 @@
 // Builds the graph picture (hide, fold repeats, fold deep scopes, annotate)
 // and renders DOT through libgvc in-process.
 #include "reports/Graph.h"
-#include "analyzer/Loader.h"
 #include "passes/MacCount.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
@@ -442,14 +441,9 @@ llvm::Expected<std::string> renderDot(const std::string &Dot, llvm::StringRef Fo
   return Out;
 }
 
-llvm::Expected<std::string> drawModel(llvm::StringRef Path, const AnalysisOptions &AOpts,
-                                      const GraphOptions &GOpts, llvm::StringRef Format) {
-  auto M = loadModel(Path);
-  if (!M)
-    return M.takeError();
-  AnalysisManager AM(**M, AOpts);
-  Report R = buildReport(AM);
-  PictureGraph P = buildPicture(AM, R, GOpts);
+llvm::Expected<std::string> drawModel(Analysis &A, const Report &R, const GraphOptions &GOpts,
+                                      llvm::StringRef Format) {
+  PictureGraph P = buildPicture(A.manager(), R, GOpts);
   std::string Dot;
   llvm::raw_string_ostream OS(Dot);
   emitDot(P, OS);

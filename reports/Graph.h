@@ -10,7 +10,7 @@
 // one box each, --collapse-repeats draws N identical sibling blocks once.
 #pragma once
 
-#include "analyzer/PassManager.h"
+#include "ir/PassManager.h"
 #include "reports/GraphDot.h"
 #include "reports/Report.h"
 
@@ -76,8 +76,9 @@ llvm::Expected<std::string> renderDot(const std::string &Dot, llvm::StringRef Fo
 /// The output format implied by a file name's extension (svg, png, dot, gv), if any.
 std::optional<std::string> graphFormatFor(llvm::StringRef Path);
 
-/// Loads, analyses and draws a model: the library entry point behind `opaudit graph`.
-llvm::Expected<std::string> drawModel(llvm::StringRef Path, const AnalysisOptions &AOpts,
-                                      const GraphOptions &GOpts, llvm::StringRef Format);
+/// Draws an analysed model whose report is \p R (built from \p A): the
+/// library entry point behind `opaudit graph` and the HTML report's picture.
+llvm::Expected<std::string> drawModel(Analysis &A, const Report &R, const GraphOptions &GOpts,
+                                      llvm::StringRef Format);
 
 } // namespace opaudit

@@ -54,7 +54,8 @@ std::string exprText(SymContext &S, Expr E) {
 }
 } // namespace
 
-Report buildReport(AnalysisManager &AM) {
+Report buildReport(Analysis &A, const Convention *Conv) {
+  AnalysisManager &AM = A.manager();
   const Model &M = AM.model();
   const Graph &G = M.Main;
   SymContext &S = AM.sym();
@@ -96,7 +97,9 @@ Report buildReport(AnalysisManager &AM) {
       if (T.Dims) {
         O.Dims.emplace();
         for (Expr D : *T.Dims)
-          O.Dims->push_back(S.dependsOnFresh(D) ? "?" : D.isConst() || D.isSymbol() ? D.str() : D.str());
+          O.Dims->push_back(S.dependsOnFresh(D)           ? "?"
+                            : D.isConst() || D.isSymbol() ? D.str()
+                                                          : D.str());
       }
       Row.Outputs.push_back(std::move(O));
     }
@@ -119,11 +122,14 @@ Report buildReport(AnalysisManager &AM) {
   for (const auto *Ds : {&SI.Diags, &MC.Diags, &WI.Diags})
     R.Diags.insert(R.Diags.end(), Ds->begin(), Ds->end());
   if (AM.options().wantsTraffic())
-    addTrafficToReport(AM, R);
+    addTrafficToReport(A, R);
+  if (Conv)
+    addConventionOps(R, A, *Conv);
   return R;
 }
 
-void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C) {
+void addConventionOps(Report &R, Analysis &A, const Convention &C) {
+  AnalysisManager &AM = A.manager();
   SymContext &S = AM.sym();
   const ShapeInfo &SI = AM.get<ShapeInference>();
   ConventionCounts CC = countOps(AM, C);
@@ -157,7 +163,8 @@ llvm::ArrayRef<FormatInfo> formats() {
        /*EmbedsGraph=*/false, /*UsesView=*/true},
       {"html", "one self-contained HTML page: cards, sortable table, charts, graph", writeHtml,
        /*EmbedsGraph=*/true, /*UsesView=*/true},
-      {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron", writeNetron},
+      {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron",
+       writeNetron},
   };
   return Table;
 }
@@ -169,23 +176,4 @@ const FormatInfo *findFormat(llvm::StringRef Name) {
   return nullptr;
 }
 
-} // namespace opaudit
-
-#include "analyzer/Loader.h"
-#include "passes/ActivationMemory.h"
-
-namespace opaudit {
-llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
-                                   const Convention *C) {
-  auto M = loadModel(Path);
-  if (!M)
-    return M.takeError();
-  AnalysisOptions O = Opts;
-  bindBatch(**M, O); // --batch binds an unbound symbolic batch dim.
-  AnalysisManager AM(**M, std::move(O));
-  Report R = buildReport(AM);
-  if (C)
-    addConventionOps(R, AM, *C);
-  return R;
-}
 } // namespace opaudit

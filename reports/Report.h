@@ -5,7 +5,7 @@
 // sum of the rows.
 #pragma once
 
-#include "analyzer/PassManager.h"
+#include "analyzer/Analysis.h"
 #include "passes/ConventionFile.h"
 #include "passes/MacCount.h"
 #include "passes/Roofline.h"
@@ -44,7 +44,7 @@ struct LayerRow {
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
   std::optional<LayerTraffic> Traffic;
   std::optional<LayerRoofline> Roof; ///< Also needs --hw.
-  bool Unnamed = false;  ///< The file gives no name; Name was made up from the op type.
+  bool Unnamed = false;              ///< The file gives no name; Name was made up from the op type.
 };
 
 /// Every condition a traffic or roofline figure depends on, stated in the report.
@@ -71,7 +71,7 @@ enum class SortBy { Auto, Order, Macs, Params, WeightBytes };
 struct ViewOptions {
   size_t Top = 0; ///< 0: every row.
   GroupBy Group = GroupBy::None;
-  unsigned ScopeDepth = 1; ///< Name-scope components kept by GroupBy::Scope.
+  unsigned ScopeDepth = 1;    ///< Name-scope components kept by GroupBy::Scope.
   SortBy Sort = SortBy::Auto; ///< Auto: topological unless --top/--group-by, then by MACs.
 };
 
@@ -111,10 +111,11 @@ struct Report {
   std::string GraphSvg;
 };
 
-/// Runs the analyses the report needs and builds it.
-Report buildReport(AnalysisManager &AM);
-/// Adds the ops of every row and the total under convention C to R (built from AM).
-void addConventionOps(Report &R, AnalysisManager &AM, const Convention &C);
+/// Builds the report of an analysis: the analyses its options ask for, with
+/// operation counts under convention C when it is not null.
+Report buildReport(Analysis &A, const Convention *C = nullptr);
+/// Adds the ops of every row and the total under convention C to R (built from A).
+void addConventionOps(Report &R, Analysis &A, const Convention &C);
 
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);
@@ -139,7 +140,7 @@ void writeJson(const Report &R, llvm::raw_ostream &OS);
 /// The traffic, memory and roofline section the table writer appends (reports/TrafficTable.cpp).
 void writeTrafficSection(const Report &R, llvm::raw_ostream &OS);
 /// Fills the traffic, roofline and conditions parts of R (reports/TrafficReport.cpp).
-void addTrafficToReport(AnalysisManager &AM, Report &R);
+void addTrafficToReport(Analysis &A, Report &R);
 /// 0.0123 -> "12.3 ms": three significant digits in s, ms, us or ns.
 std::string secondsText(double Seconds);
 /// 1595654.5 -> "1,595,654.5": grouped, up to three decimals (a per-inference share of bytes).
@@ -155,12 +156,4 @@ std::string groupDigits(int64_t V);
 /// 4089184256 -> "4.09 G" (SI prefixes, three significant digits).
 std::string humanCount(double V);
 
-} // namespace opaudit
-
-namespace opaudit {
-/// The library's one entry point: loads a model, runs the analyses and
-/// builds the report, with operation counts under convention C when it is
-/// not null. Errors are OpauditError (category Load for unreadable files).
-llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
-                                   const Convention *C = nullptr);
 } // namespace opaudit

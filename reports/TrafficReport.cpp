@@ -30,7 +30,8 @@ std::string inputShapes(AnalysisManager &AM) {
 }
 } // namespace
 
-void addTrafficToReport(AnalysisManager &AM, Report &R) {
+void addTrafficToReport(Analysis &A, Report &R) {
+  AnalysisManager &AM = A.manager();
   const ShapeInfo &SI = AM.get<ShapeInference>();
   const TrafficInfo &T = AM.get<Traffic>();
   const RooflineInfo &RL = AM.get<Roofline>();

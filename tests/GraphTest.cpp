@@ -45,12 +45,20 @@ struct Drawn {
   std::string Dot;
 };
 
+llvm::Expected<std::string> drawFile(const std::string &Path, const GraphOptions &O) {
+  auto A = Analysis::open(Path);
+  if (!A)
+    return A.takeError();
+  Report R = buildReport(**A);
+  return drawModel(**A, R, O, "svg");
+}
+
 Drawn draw(const std::string &Path, const GraphOptions &O) {
   auto M = loadModel(Path);
   REQUIRE(bool(M));
-  AnalysisManager AM(**M);
-  Report R = buildReport(AM);
-  Drawn D{buildPicture(AM, R, O), ""};
+  auto A = Analysis::fromModel(std::move(*M));
+  Report R = buildReport(*A);
+  Drawn D{buildPicture(A->manager(), R, O), ""};
   llvm::raw_string_ostream OS(D.Dot);
   emitDot(D.P, OS);
   OS.flush();
@@ -59,7 +67,7 @@ Drawn draw(const std::string &Path, const GraphOptions &O) {
 } // namespace
 
 TEST_CASE("Graph: ResNet-50 SVG parses as XML with every compute op and its MACs") {
-  auto Svg = drawModel(samplePath("resnet50.onnx"), {}, {}, "svg");
+  auto Svg = drawFile(samplePath("resnet50.onnx"), {});
   REQUIRE(bool(Svg));
   std::string Path = writeTemp("resnet50.svg", *Svg);
   // Python's XML parser (a real parser, not a regex) lists each node's tooltip and text.
@@ -156,7 +164,7 @@ TEST_CASE("Graph: a GPT-2-size graph of ~1,600 nodes renders in seconds, every n
   GraphOptions O;
   O.ShowConstants = true;
   auto Start = std::chrono::steady_clock::now();
-  auto Svg = drawModel(Path, {}, O, "svg");
+  auto Svg = drawFile(Path, O);
   double Secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   REQUIRE(bool(Svg));
   size_t Nodes = 0;

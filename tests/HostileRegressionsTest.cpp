@@ -32,8 +32,7 @@ TEST_CASE("Hostile: every fuzzer regression input gives a report or a load error
     LO.CheckExternalFiles = false;
     auto M = loadModel(std::move(*Buf), F, LO);
     if (M) {
-      AnalysisManager AM(**M);
-      Report R = buildReport(AM);
+      Report R = reportOf(std::move(*M));
       for (const FormatInfo &Fmt : formats()) {
         std::string Out;
         llvm::raw_string_ostream OS(Out);

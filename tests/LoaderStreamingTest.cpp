@@ -12,8 +12,7 @@ using namespace opaudit::test;
 
 namespace {
 std::string jsonOf(std::unique_ptr<Model> M) {
-  AnalysisManager AM(*M);
-  Report R = buildReport(AM);
+  Report R = reportOf(std::move(M));
   R.Path = "x"; // The two loads name the model differently.
   std::string S;
   llvm::raw_string_ostream OS(S);
@@ -81,9 +80,9 @@ TEST_CASE("Loader: large Constant nodes and initializers larger than the read wi
   REQUIRE(S);
   REQUIRE(S->Ints);
   CHECK(*S->Ints == llvm::SmallVector<int64_t, 8>{1, 40000});
-  AnalysisManager AM(**M);
-  CHECK(dimsOf(AM, "R") == std::vector<std::string>{"1", "40000"});
-  Report R = buildReport(AM);
+  auto A = Analysis::fromModel(std::move(*M));
+  CHECK(dimsOf(A->manager(), "R") == std::vector<std::string>{"1", "40000"});
+  Report R = buildReport(*A);
   CHECK(R.TotalParams == 43000);
   CHECK(*R.TotalMacs == 200 * 200 * 200);
 }

@@ -29,7 +29,8 @@ HardwareProfile profile(const std::string &Name) {
 
 struct Run {
   std::unique_ptr<Model> M;
-  std::unique_ptr<AnalysisManager> AM;
+  std::unique_ptr<Analysis> An;
+  AnalysisManager *AM = nullptr;
   const RooflineInfo *R = nullptr;
   const TrafficInfo *T = nullptr;
 };
@@ -39,8 +40,8 @@ Run roof(const std::string &Sample, AnalysisOptions O) {
   auto M = loadModel(samplePath(Sample));
   REQUIRE(M);
   R.M = std::move(*M);
-  bindBatch(*R.M, O);
-  R.AM = std::make_unique<AnalysisManager>(*R.M, std::move(O));
+  R.An = Analysis::fromModel(std::move(R.M), std::move(O));
+  R.AM = &R.An->manager();
   R.R = &R.AM->get<Roofline>();
   R.T = &R.AM->get<Traffic>();
   return R;

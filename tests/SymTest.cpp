@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "analyzer/Sym.h"
+#include "ir/Sym.h"
 
 #include "llvm/ADT/DenseMap.h"
 

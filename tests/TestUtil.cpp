@@ -38,6 +38,19 @@ std::unique_ptr<Model> parseModel(const char *Text) {
   return std::move(*M);
 }
 
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts,
+                                   const Convention *C) {
+  auto A = Analysis::open(Path, Opts);
+  if (!A)
+    return A.takeError();
+  return buildReport(**A, C);
+}
+
+Report reportOf(std::unique_ptr<Model> M, AnalysisOptions Opts) {
+  auto A = Analysis::fromModel(std::move(M), std::move(Opts));
+  return buildReport(*A);
+}
+
 std::string samplePath(const std::string &Name) {
   return std::string(OPAUDIT_SOURCE_DIR) + "/samples/models/" + Name;
 }
@@ -61,8 +74,8 @@ CliResult runCli(const std::string &Args) {
   llvm::SmallString<128> OutPath, ErrPath;
   llvm::sys::fs::createTemporaryFile("opaudit-out", "txt", OutPath);
   llvm::sys::fs::createTemporaryFile("opaudit-err", "txt", ErrPath);
-  std::string Cmd = std::string(OPAUDIT_BINARY) + " " + Args + " >" + OutPath.str().str() +
-                    " 2>" + ErrPath.str().str() + " </dev/null";
+  std::string Cmd = std::string(OPAUDIT_BINARY) + " " + Args + " >" + OutPath.str().str() + " 2>" +
+                    ErrPath.str().str() + " </dev/null";
   int Status = std::system(Cmd.c_str());
   CliResult R;
   R.Exit = WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);

@@ -2,7 +2,7 @@
 // it through the real loader, locate samples, and run the built CLI.
 #pragma once
 
-#include "analyzer/Loader.h"
+#include "ir/Loader.h"
 #include "passes/MacCount.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
@@ -34,6 +34,12 @@ CliResult runCli(const std::string &Args);
 
 /// Writes Bytes to a fresh temporary file and returns its path.
 std::string writeTemp(const std::string &Name, const std::string &Bytes);
+
+/// Opens the model at Path as an Analysis and builds its report.
+llvm::Expected<Report> analyzeFile(llvm::StringRef Path, const AnalysisOptions &Opts = {},
+                                   const Convention *C = nullptr);
+/// The report of an already loaded model.
+Report reportOf(std::unique_ptr<Model> M, AnalysisOptions Opts = {});
 
 /// Dims of a value's inferred type as text ("?" for unknown dims).
 std::vector<std::string> dimsOf(AnalysisManager &AM, llvm::StringRef Value);

@@ -12,7 +12,8 @@ using namespace opaudit::test;
 namespace {
 struct Run {
   std::unique_ptr<Model> M;
-  std::unique_ptr<AnalysisManager> AM;
+  std::unique_ptr<Analysis> An;
+  AnalysisManager *AM = nullptr;
   const TrafficInfo *T = nullptr;
   const ActivationInfo *A = nullptr;
 };
@@ -20,8 +21,8 @@ struct Run {
 Run run(std::unique_ptr<Model> M, AnalysisOptions O) {
   Run R;
   R.M = std::move(M);
-  bindBatch(*R.M, O);
-  R.AM = std::make_unique<AnalysisManager>(*R.M, std::move(O));
+  R.An = Analysis::fromModel(std::move(R.M), std::move(O));
+  R.AM = &R.An->manager();
   R.T = &R.AM->get<Traffic>();
   R.A = &R.AM->get<ActivationMemory>();
   return R;

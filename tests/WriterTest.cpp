@@ -155,8 +155,7 @@ TEST_CASE("Writers: unknown MACs are '?' and never 0 in CSV") {
     agraph (float[N,3,8,8] X, float[4,3,3,3] W) => (float[N,4,6,6] Y) {
       Y = Conv(X, W)
     })");
-  AnalysisManager AM(*M);
-  Report R = buildReport(AM);
+  Report R = reportOf(std::move(M));
   auto Rows = parseCsv(render(writeCsv, R));
   REQUIRE(Rows.size() == 2);
   CHECK(Rows[1][5] == "?");
@@ -167,8 +166,8 @@ TEST_CASE("Writers: unknown MACs are '?' and never 0 in CSV") {
 
 TEST_CASE("Writers: hostile names round-trip through CSV and are escaped elsewhere") {
   auto M = hostileModel();
-  AnalysisManager AM(*M);
-  Report R = buildReport(AM);
+  auto A = Analysis::fromModel(std::move(M));
+  Report R = buildReport(*A);
   REQUIRE(R.Rows.size() == 2);
 
   std::string Csv = render(writeCsv, R);
@@ -214,7 +213,7 @@ TEST_CASE("Writers: hostile names round-trip through CSV and are escaped elsewhe
       CHECK(Cells(Line) == Want);
     }
 
-  PictureGraph P = buildPicture(AM, R, {});
+  PictureGraph P = buildPicture(A->manager(), R, {});
   std::string Dot;
   llvm::raw_string_ostream OS(Dot);
   emitDot(P, OS);

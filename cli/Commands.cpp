@@ -1,5 +1,5 @@
 // The subcommand table and the error printer shared by the commands.
-#include "analyzer/cli/Commands.h"
+#include "cli/Commands.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -4,7 +4,7 @@
 // sub-messages (value infos, opset ids, types) go to the generated parsers.
 #pragma once
 
-#include "analyzer/IR.h"
+#include "ir/IR.h"
 
 #include "llvm/Support/Error.h"
 
@@ -21,7 +21,8 @@ struct LoadOptions {
 
 /// Loads the model at Path. Errors are OpauditError with category Load and a
 /// one-line message that names the file.
-llvm::Expected<std::unique_ptr<Model>> loadModel(llvm::StringRef Path, const LoadOptions &Opts = {});
+llvm::Expected<std::unique_ptr<Model>> loadModel(llvm::StringRef Path,
+                                                 const LoadOptions &Opts = {});
 
 /// Loads from an in-memory buffer (tests); Path is used in messages and to
 /// resolve external data.

@@ -4,7 +4,7 @@
 // dispatches here when it is given more than one model or a directory.
 #pragma once
 
-#include "analyzer/PassManager.h"
+#include "ir/PassManager.h"
 
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 // `opaudit ops`: prints the operator registry as a tab-separated table.
-#include "analyzer/cli/Commands.h"
+#include "cli/Commands.h"
 #include "passes/OpRegistry.h"
 
 #include "llvm/Support/raw_ostream.h"

@@ -2,8 +2,8 @@
 // YAML I/O reports syntax and type errors through a diagnostic handler; they
 // are caught here and turned into one line naming the file, so that a bad
 // profile never prints a multi-line caret diagnostic or aborts.
-#include "analyzer/Hardware.h"
-#include "analyzer/Diagnostics.h"
+#include "ir/Hardware.h"
+#include "ir/Diagnostics.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"

@@ -5,7 +5,7 @@
 // inference needs (Reshape targets, Slice bounds, Resize scales).
 #pragma once
 
-#include "analyzer/Diagnostics.h"
+#include "ir/Diagnostics.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -172,7 +172,7 @@ struct Attribute {
   llvm::SmallVector<float, 4> Floats;
   llvm::SmallVector<int64_t, 4> Ints;
   std::vector<std::string> Strings;
-  std::vector<TensorData> Tensors; ///< One element for Kind == Tensor.
+  std::vector<TensorData> Tensors;            ///< One element for Kind == Tensor.
   std::vector<std::unique_ptr<Graph>> Graphs; ///< One element for Kind == Graph.
 };
 
@@ -183,7 +183,7 @@ struct Node {
 
   std::string Name;
   std::string OpType;
-  std::string Domain; ///< "" for the default ONNX domain.
+  std::string Domain;                    ///< "" for the default ONNX domain.
   llvm::SmallVector<ValueId, 4> Inputs;  ///< kNoValue for an omitted optional input.
   llvm::SmallVector<ValueId, 2> Outputs; ///< kNoValue for an omitted optional output.
   std::vector<Attribute> Attrs;

@@ -1,8 +1,8 @@
 // opaudit's entry point: builds the CLI11 app from the subcommand registry
 // (analyzer/cli/Commands.h), parses, and runs the chosen command. Exit codes
 // are documented in README.md.
-#include "analyzer/PassManager.h"
-#include "analyzer/cli/Commands.h"
+#include "cli/Commands.h"
+#include "ir/PassManager.h"
 #include "passes/OpRegistry.h"
 #include "reports/Report.h"
 

@@ -1,10 +1,10 @@
 // `opaudit analyze`: options -> AnalysisOptions, one call into the library,
 // then the chosen writer. Diagnostics go to stderr, the report to stdout or -o.
-#include "analyzer/cli/Commands.h"
-#include "analyzer/cli/TrafficOptions.h"
+#include "cli/Commands.h"
+#include "cli/TrafficOptions.h"
+#include "cli/ZooRun.h"
 #include "reports/Graph.h"
 #include "reports/Presentation.h"
-#include "analyzer/cli/ZooRun.h"
 #include "reports/Report.h"
 
 #include "onnx/onnx_pb.h"
@@ -177,7 +177,8 @@ llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
       Vals.push_back(X);
     }
     if (K.empty() || Vals.empty())
-      return makeError(ErrorCategory::Usage, "--input-value expects NAME=v1,v2,..., got '" + I + "'");
+      return makeError(ErrorCategory::Usage,
+                       "--input-value expects NAME=v1,v2,..., got '" + I + "'");
     O.InputValues[K] = std::move(Vals);
   }
   if (A.Batch && *A.Batch < 1)
@@ -235,9 +236,10 @@ int run(const AnalyzeArgs &A) {
       return reportError(C.takeError());
     Conv = std::move(*C);
   }
-  auto R = analyzeFile(A.Models.front(), *Opts, Conv ? &*Conv : nullptr);
-  if (!R)
-    return reportError(R.takeError());
+  auto An = Analysis::open(A.Models.front(), *Opts);
+  if (!An)
+    return reportError(An.takeError());
+  auto R = std::make_optional(buildReport(**An, Conv ? &*Conv : nullptr));
   printDiagnostics(*R, A);
   // Presentation choices and, for formats that embed it, the graph picture.
   auto G = groupByFromName(A.GroupBy);
@@ -264,12 +266,12 @@ int run(const AnalyzeArgs &A) {
     // Big graphs are drawn with repeated blocks folded so the page stays light.
     GraphOptions GO;
     GO.CollapseRepeats = R->NumNodes > 400;
-    auto Svg = drawModel(A.Models.front(), *Opts, GO, "svg");
+    auto Svg = drawModel(**An, *R, GO, "svg");
     if (Svg)
       R->GraphSvg = std::move(*Svg);
     else
-      llvm::errs() << R->Path << ": warning: no graph picture: "
-                   << llvm::toString(Svg.takeError()) << "\n";
+      llvm::errs() << R->Path << ": warning: no graph picture: " << llvm::toString(Svg.takeError())
+                   << "\n";
   }
   if (A.Output.empty() || A.Output == "-") {
     F->Write(*R, llvm::outs());

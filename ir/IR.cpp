@@ -1,6 +1,6 @@
 // Small helpers of the IR: dtype names and sizes, value lookup, and the walk
 // from a value to the stored tensor behind it.
-#include "analyzer/IR.h"
+#include "ir/IR.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -14,12 +14,12 @@ struct DTypeInfo {
   unsigned Bits;
 };
 constexpr DTypeInfo kDTypes[] = {
-    {"undefined", 0}, {"float", 32},     {"uint8", 8},        {"int8", 8},
-    {"uint16", 16},   {"int16", 16},     {"int32", 32},       {"int64", 64},
-    {"string", 0},    {"bool", 8},       {"float16", 16},     {"double", 64},
-    {"uint32", 32},   {"uint64", 64},    {"complex64", 64},   {"complex128", 128},
-    {"bfloat16", 16}, {"float8e4m3fn", 8}, {"float8e4m3fnuz", 8}, {"float8e5m2", 8},
-    {"float8e5m2fnuz", 8}, {"uint4", 4}, {"int4", 4},
+    {"undefined", 0},      {"float", 32},       {"uint8", 8},          {"int8", 8},
+    {"uint16", 16},        {"int16", 16},       {"int32", 32},         {"int64", 64},
+    {"string", 0},         {"bool", 8},         {"float16", 16},       {"double", 64},
+    {"uint32", 32},        {"uint64", 64},      {"complex64", 64},     {"complex128", 128},
+    {"bfloat16", 16},      {"float8e4m3fn", 8}, {"float8e4m3fnuz", 8}, {"float8e5m2", 8},
+    {"float8e5m2fnuz", 8}, {"uint4", 4},        {"int4", 4},
 };
 constexpr int64_t kNumDTypes = sizeof(kDTypes) / sizeof(kDTypes[0]);
 } // namespace
@@ -30,15 +30,27 @@ DType dtypeFromCode(int64_t Code) {
   return static_cast<DType>(Code);
 }
 
-llvm::StringRef dtypeName(DType T) { return kDTypes[static_cast<int>(dtypeFromCode(static_cast<int64_t>(T)))].Name; }
+llvm::StringRef dtypeName(DType T) {
+  return kDTypes[static_cast<int>(dtypeFromCode(static_cast<int64_t>(T)))].Name;
+}
 
-unsigned dtypeBits(DType T) { return kDTypes[static_cast<int>(dtypeFromCode(static_cast<int64_t>(T)))].Bits; }
+unsigned dtypeBits(DType T) {
+  return kDTypes[static_cast<int>(dtypeFromCode(static_cast<int64_t>(T)))].Bits;
+}
 
 bool isIntegerDType(DType T) {
   switch (T) {
-  case DType::UInt8: case DType::Int8: case DType::UInt16: case DType::Int16:
-  case DType::Int32: case DType::Int64: case DType::UInt32: case DType::UInt64:
-  case DType::Bool: case DType::UInt4: case DType::Int4:
+  case DType::UInt8:
+  case DType::Int8:
+  case DType::UInt16:
+  case DType::Int16:
+  case DType::Int32:
+  case DType::Int64:
+  case DType::UInt32:
+  case DType::UInt64:
+  case DType::Bool:
+  case DType::UInt4:
+  case DType::Int4:
     return true;
   default:
     return false;
@@ -47,8 +59,13 @@ bool isIntegerDType(DType T) {
 
 bool isFloatDType(DType T) {
   switch (T) {
-  case DType::Float: case DType::Float16: case DType::Double: case DType::BFloat16:
-  case DType::Float8E4M3FN: case DType::Float8E4M3FNUZ: case DType::Float8E5M2:
+  case DType::Float:
+  case DType::Float16:
+  case DType::Double:
+  case DType::BFloat16:
+  case DType::Float8E4M3FN:
+  case DType::Float8E4M3FNUZ:
+  case DType::Float8E5M2:
   case DType::Float8E5M2FNUZ:
     return true;
   default:

@@ -2,9 +2,9 @@
 // each batch size, as a table on stdout and an SVG plot (--svg). The model is
 // loaded once; each batch gets its own analysis manager, because --batch
 // changes the dims that shape inference binds.
-#include "analyzer/Loader.h"
-#include "analyzer/cli/Commands.h"
-#include "analyzer/cli/TrafficOptions.h"
+#include "cli/Commands.h"
+#include "cli/TrafficOptions.h"
+#include "ir/Loader.h"
 #include "passes/ActivationMemory.h"
 #include "reports/Report.h"
 #include "reports/Sweep.h"
@@ -68,9 +68,9 @@ int run(const SweepArgs &A) {
   }
   if (llvm::Error E = applyTrafficArgs(A.Traffic, Base))
     return reportError(std::move(E));
-  auto M = loadModel(A.Models.front());
-  if (!M)
-    return reportError(M.takeError());
+  auto Base0 = Analysis::open(A.Models.front(), Base);
+  if (!Base0)
+    return reportError(Base0.takeError());
 
   SweepResult S;
   S.Model = A.Models.front();
@@ -79,9 +79,8 @@ int run(const SweepArgs &A) {
   for (int64_t B : *Batches) {
     AnalysisOptions O = Base;
     O.Batch = B;
-    bindBatch(**M, O);
-    AnalysisManager AM(**M, std::move(O));
-    Report R = buildReport(AM);
+    auto An = (*Base0)->withOptions(std::move(O));
+    Report R = buildReport(*An);
     if (S.Points.empty()) {
       S.InputShape = R.Cond->InputShape;
       S.Hardware = R.Roof->Profile + " (" + A.Traffic.Hw + ")";

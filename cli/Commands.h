@@ -4,7 +4,7 @@
 // and --list.
 #pragma once
 
-#include "analyzer/Diagnostics.h"
+#include "ir/Diagnostics.h"
 
 #include <CLI/CLI.hpp>
 

@@ -4,7 +4,7 @@
 // spans; the small messages that never carry payloads (ValueInfoProto,
 // OperatorSetIdProto, StringStringEntryProto) are handed to the generated
 // parsers. Nothing here allocates in proportion to a payload.
-#include "analyzer/Loader.h"
+#include "ir/Loader.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -379,8 +379,9 @@ llvm::Error Loader::run() {
   if (!SawGraph)
     return fail("not an ONNX model: no graph found");
   if (M.Opsets.empty()) {
-    diag(Severity::Warning, "", "model has no opset_import; assuming default-domain opset 1 as the "
-                                "ONNX spec says for IR version < 3");
+    diag(Severity::Warning, "",
+         "model has no opset_import; assuming default-domain opset 1 as the "
+         "ONNX spec says for IR version < 3");
     M.Opsets[""] = 1;
   }
   markRecursiveFunctions();
@@ -697,8 +698,9 @@ void Loader::resolveGraph(
           Val.FromOuterScope = true; // Resolved against the enclosing graphs at analysis time.
         } else {
           diag(Severity::Error, N.label(G),
-               "input '" + In + "' is not produced by any node, graph input or initializer "
-               "(dangling input)");
+               "input '" + In +
+                   "' is not produced by any node, graph input or initializer "
+                   "(dangling input)");
           Val.FromOuterScope = false;
         }
       }
@@ -836,9 +838,9 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
     return fail(R.error() + " in attribute '" + A.Name + "'");
   // The declared type wins for empty repeated fields (e.g. ints=[] written as type INTS only).
   static constexpr AttrKind FromCode[] = {
-      AttrKind::Undefined, AttrKind::Float,   AttrKind::Int,          AttrKind::String,
-      AttrKind::Tensor,    AttrKind::Graph,   AttrKind::Floats,       AttrKind::Ints,
-      AttrKind::Strings,   AttrKind::Tensors, AttrKind::Graphs,       AttrKind::SparseTensor,
+      AttrKind::Undefined,    AttrKind::Float,     AttrKind::Int,      AttrKind::String,
+      AttrKind::Tensor,       AttrKind::Graph,     AttrKind::Floats,   AttrKind::Ints,
+      AttrKind::Strings,      AttrKind::Tensors,   AttrKind::Graphs,   AttrKind::SparseTensor,
       AttrKind::SparseTensor, AttrKind::TypeProto, AttrKind::TypeProto};
   if (DeclaredKind > 0 && DeclaredKind < static_cast<int64_t>(std::size(FromCode)))
     A.Kind = FromCode[DeclaredKind];
@@ -887,7 +889,7 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
     case 11: {
       // Typed repeated data. Usually one packed field; unpacked values are rare
       // and small, so only the span of the first field and a count are kept.
-      TypedElem = F.Num == 4 ? WFL::WIRETYPE_FIXED32
+      TypedElem = F.Num == 4    ? WFL::WIRETYPE_FIXED32
                   : F.Num == 10 ? WFL::WIRETYPE_FIXED64
                                 : WFL::WIRETYPE_VARINT;
       if (!HasTyped) {
@@ -958,14 +960,14 @@ llvm::Error Loader::readTensor(FieldReader R, TensorData &T) {
   if (HasRaw && T.Type != DType::String && static_cast<uint64_t>(*Bytes) != T.Payload.Length) {
     diag(Severity::Error, "tensor '" + T.Name + "'",
          "raw_data has " + std::to_string(T.Payload.Length) + " bytes but dims and dtype " +
-             dtypeName(T.Type).str() + " need " + std::to_string(*Bytes) +
-             "; values are not used");
+             dtypeName(T.Type).str() + " need " + std::to_string(*Bytes) + "; values are not used");
     return llvm::Error::success();
   }
   if (T.Where == Storage::None && *N > 0) {
     diag(Severity::Warning, "tensor '" + T.Name + "'",
-         "has " + std::to_string(*N) + " element(s) but no data (no raw_data, typed values or "
-         "external data); only its dims are used");
+         "has " + std::to_string(*N) +
+             " element(s) but no data (no raw_data, typed values or "
+             "external data); only its dims are used");
     return llvm::Error::success();
   }
   (void)TypedCount;
@@ -1016,20 +1018,75 @@ void Loader::decodeSmallValues(TensorData &T, const Field *Typed, llvm::StringRe
     const uint8_t *P = reinterpret_cast<const uint8_t *>(Bytes.data());
     for (int64_t I = 0; I < N; ++I) {
       switch (T.Type) {
-      case DType::Int64: { int64_t V; std::memcpy(&V, P + 8 * I, 8); Ints.push_back(V); break; }
-      case DType::UInt64: { uint64_t V; std::memcpy(&V, P + 8 * I, 8);
-        if (V > static_cast<uint64_t>(INT64_MAX)) return;
-        Ints.push_back(static_cast<int64_t>(V)); break; }
-      case DType::Int32: { int32_t V; std::memcpy(&V, P + 4 * I, 4); Ints.push_back(V); break; }
-      case DType::UInt32: { uint32_t V; std::memcpy(&V, P + 4 * I, 4); Ints.push_back(V); break; }
-      case DType::Int16: { int16_t V; std::memcpy(&V, P + 2 * I, 2); Ints.push_back(V); break; }
-      case DType::UInt16: { uint16_t V; std::memcpy(&V, P + 2 * I, 2); Ints.push_back(V); break; }
-      case DType::Int8: Ints.push_back(static_cast<int8_t>(P[I])); break;
-      case DType::UInt8: case DType::Bool: Ints.push_back(P[I]); break;
-      case DType::Float: { float V; std::memcpy(&V, P + 4 * I, 4); Reals.push_back(V); break; }
-      case DType::Double: { double V; std::memcpy(&V, P + 8 * I, 8); Reals.push_back(V); break; }
-      case DType::Float16: { uint16_t V; std::memcpy(&V, P + 2 * I, 2); Reals.push_back(halfToFloat(V)); break; }
-      case DType::BFloat16: { uint16_t V; std::memcpy(&V, P + 2 * I, 2); Reals.push_back(bf16ToFloat(V)); break; }
+      case DType::Int64: {
+        int64_t V;
+        std::memcpy(&V, P + 8 * I, 8);
+        Ints.push_back(V);
+        break;
+      }
+      case DType::UInt64: {
+        uint64_t V;
+        std::memcpy(&V, P + 8 * I, 8);
+        if (V > static_cast<uint64_t>(INT64_MAX))
+          return;
+        Ints.push_back(static_cast<int64_t>(V));
+        break;
+      }
+      case DType::Int32: {
+        int32_t V;
+        std::memcpy(&V, P + 4 * I, 4);
+        Ints.push_back(V);
+        break;
+      }
+      case DType::UInt32: {
+        uint32_t V;
+        std::memcpy(&V, P + 4 * I, 4);
+        Ints.push_back(V);
+        break;
+      }
+      case DType::Int16: {
+        int16_t V;
+        std::memcpy(&V, P + 2 * I, 2);
+        Ints.push_back(V);
+        break;
+      }
+      case DType::UInt16: {
+        uint16_t V;
+        std::memcpy(&V, P + 2 * I, 2);
+        Ints.push_back(V);
+        break;
+      }
+      case DType::Int8:
+        Ints.push_back(static_cast<int8_t>(P[I]));
+        break;
+      case DType::UInt8:
+      case DType::Bool:
+        Ints.push_back(P[I]);
+        break;
+      case DType::Float: {
+        float V;
+        std::memcpy(&V, P + 4 * I, 4);
+        Reals.push_back(V);
+        break;
+      }
+      case DType::Double: {
+        double V;
+        std::memcpy(&V, P + 8 * I, 8);
+        Reals.push_back(V);
+        break;
+      }
+      case DType::Float16: {
+        uint16_t V;
+        std::memcpy(&V, P + 2 * I, 2);
+        Reals.push_back(halfToFloat(V));
+        break;
+      }
+      case DType::BFloat16: {
+        uint16_t V;
+        std::memcpy(&V, P + 2 * I, 2);
+        Reals.push_back(bf16ToFloat(V));
+        break;
+      }
       default:
         return; // int4 and float8: not needed for shapes.
       }

@@ -1,7 +1,7 @@
 // `opaudit graph MODEL -o out.svg|png|dot`: draws the model with per-node
 // figures through the library's buildPicture/emitDot/renderDot, in-process
 // with libgvc (no `dot` binary needed). The format follows the extension.
-#include "analyzer/cli/Commands.h"
+#include "cli/Commands.h"
 #include "reports/Graph.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -59,7 +59,11 @@ int run(const GraphArgs &A) {
     }
     AO.Dims[K] = N;
   }
-  auto Bytes = drawModel(A.Model, AO, O, Format);
+  auto An = Analysis::open(A.Model, AO);
+  if (!An)
+    return reportError(An.takeError());
+  Report R = buildReport(**An);
+  auto Bytes = drawModel(**An, R, O, Format);
   if (!Bytes)
     return reportError(Bytes.takeError());
   if (A.Output == "-") {

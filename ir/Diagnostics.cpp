@@ -1,5 +1,5 @@
 // Formatting of diagnostics and the mapping from error categories to exit codes.
-#include "analyzer/Diagnostics.h"
+#include "ir/Diagnostics.h"
 
 namespace opaudit {
 

@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "analyzer/Sym.h"
+#include "ir/Sym.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"

@@ -3,7 +3,7 @@
 // such as 4.09 G, 4.12 G and 8.18 G for one ResNet-50 can be traced to what
 // each convention counts. A header line states the graph form (bias inputs,
 // unfolded BatchNorm) because several conventions' figures depend on it.
-#include "analyzer/cli/ConventionCli.h"
+#include "cli/ConventionCli.h"
 #include "passes/Conventions.h"
 #include "reports/Report.h"
 
@@ -52,10 +52,10 @@ int run(const ReconcileArgs &A) {
   AnalysisOptions Opts;
   if (auto E = parseDimArgs(A.Dims, Opts))
     return reportError(std::move(E));
-  auto M = loadModel(A.Model);
-  if (!M)
-    return reportError(M.takeError());
-  AnalysisManager AM(**M, Opts);
+  auto An = Analysis::open(A.Model, Opts);
+  if (!An)
+    return reportError(An.takeError());
+  AnalysisManager &AM = (*An)->manager();
   SymContext &S = AM.sym();
   std::vector<Row> Rows;
   for (llvm::StringRef Name : builtinConventionNames()) {

@@ -6,7 +6,7 @@
 // the MAC utilization. Above 100% the claim is impossible as stated, and the
 // command says under which conventions' counting the numbers would fit. With
 // --utilization instead of --fps it gives the images/s the peak allows.
-#include "analyzer/cli/ConventionCli.h"
+#include "cli/ConventionCli.h"
 #include "passes/Conventions.h"
 #include "passes/Precision.h"
 #include "reports/Report.h"
@@ -86,11 +86,12 @@ int run(const ClaimArgs &A) {
   AnalysisOptions Opts;
   if (auto E = parseDimArgs(A.Dims, Opts))
     return reportError(std::move(E));
-  auto M = loadModel(A.Model);
-  if (!M)
-    return reportError(M.takeError());
+  auto Lo = loadModel(A.Model);
+  if (!Lo)
+    return reportError(Lo.takeError());
+  std::shared_ptr<const Model> M = std::move(*Lo);
   // A symbolic batch dim on the first input is bound to --batch.
-  const Graph &G = (*M)->Main;
+  const Graph &G = M->Main;
   ValueId In0 = kNoValue;
   for (ValueId V : G.Inputs)
     if (G.value(V).Initializer < 0) {
@@ -103,7 +104,8 @@ int run(const ClaimArgs &A) {
         !Opts.Dims.count(D->Dims[0].Param))
       Opts.Dims[D->Dims[0].Param] = A.Batch;
   }
-  AnalysisManager AM(**M, Opts);
+  auto An = Analysis::fromModel(M, Opts);
+  AnalysisManager &AM = An->manager();
   const ShapeInfo &SI = AM.get<ShapeInference>();
   ConventionCounts CC = countOps(AM, *Conv);
   const MacCounts &MC = AM.get<MacCount>();

@@ -3,8 +3,8 @@
 // so memory stays that of the largest models in flight, not of the whole zoo.
 // Results land in slots indexed by input position: output order never depends
 // on thread timing. Diagnostics are printed after the run, model by model.
-#include "analyzer/cli/ZooRun.h"
-#include "analyzer/cli/Commands.h"
+#include "cli/ZooRun.h"
+#include "cli/Commands.h"
 #include "reports/SummaryWriter.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -83,15 +83,16 @@ private:
 
 void analyzeOne(const std::string &Path, const AnalysisOptions &Opts, Slot &S) {
   try {
-    auto R = analyzeFile(Path, Opts);
-    if (R) {
-      S.Summary = summarize(*R);
-      S.Diags = std::move(R->Diags);
+    auto An = Analysis::open(Path, Opts);
+    if (An) {
+      Report R = buildReport(**An);
+      S.Summary = summarize(R);
+      S.Diags = std::move(R.Diags);
       return;
     }
     std::string Msg;
     llvm::handleAllErrors(
-        R.takeError(),
+        An.takeError(),
         [&](const OpauditError &E) {
           Msg = E.text();
           S.Failure = E.category();

@@ -6,9 +6,9 @@
 // rewrites the graph, so results are never invalidated.
 #pragma once
 
-#include "analyzer/Hardware.h"
-#include "analyzer/IR.h"
-#include "analyzer/Sym.h"
+#include "ir/Hardware.h"
+#include "ir/IR.h"
+#include "ir/Sym.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -45,9 +45,7 @@ struct AnalysisOptions {
   /// --utilization U in (0, 1]: the fraction of peak MAC throughput assumed reachable.
   double Utilization = 1.0;
   /// True when any option above was given: reports then show the traffic section.
-  bool wantsTraffic() const {
-    return Batch || WeightDType || ActDType || SramBytes || Hardware;
-  }
+  bool wantsTraffic() const { return Batch || WeightDType || ActDType || SramBytes || Hardware; }
 
   // Control flow (issue 3).
   /// --trip-count NODE=K: iterations of a Loop whose count is not a constant.

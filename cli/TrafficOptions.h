@@ -4,7 +4,7 @@
 // error naming the option; a bad profile names its file and field.
 #pragma once
 
-#include "analyzer/PassManager.h"
+#include "ir/PassManager.h"
 
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,5 @@
 // Parsing and checking of the traffic and hardware options.
-#include "analyzer/cli/TrafficOptions.h"
+#include "cli/TrafficOptions.h"
 #include "passes/Roofline.h"
 
 #include <cmath>

@@ -2,9 +2,9 @@
 // into an analysis manager, and printing the model's diagnostics once.
 #pragma once
 
-#include "analyzer/Loader.h"
-#include "analyzer/PassManager.h"
-#include "analyzer/cli/Commands.h"
+#include "cli/Commands.h"
+#include "ir/Loader.h"
+#include "ir/PassManager.h"
 #include "passes/MacCount.h"
 
 #include "llvm/Support/raw_ostream.h"

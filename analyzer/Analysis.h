@@ -1,0 +1,73 @@
+// The Analysis object: the library's one entry point. It loads a model (from a
+// path or a buffer), normalizes the options once (binding --batch to the
+// symbolic batch dim), and owns the model, the analysis manager with every
+// cached result, and the symbol context. Writers, pictures, claim, reconcile,
+// sweep and the Python module all consume an Analysis; nothing re-loads a
+// model by path. Phases (named sets of dim bindings) evaluate the one
+// symbolic analysis many times without re-running it.
+#pragma once
+
+#include "ir/Loader.h"
+#include "ir/PassManager.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace opaudit {
+
+class Analysis {
+public:
+  /// Loads the model at \p Path and prepares its analysis. Load errors are
+  /// OpauditError (category Load) naming the file.
+  static llvm::Expected<std::unique_ptr<Analysis>> open(llvm::StringRef Path,
+                                                        AnalysisOptions Opts = {});
+  /// The same for a model already in memory; \p Name is used in messages and
+  /// to resolve external data.
+  static llvm::Expected<std::unique_ptr<Analysis>>
+  fromBuffer(std::unique_ptr<llvm::MemoryBuffer> Buffer, llvm::StringRef Name,
+             AnalysisOptions Opts = {}, const LoadOptions &LO = {});
+  /// Wraps a loaded model.
+  static std::unique_ptr<Analysis> fromModel(std::shared_ptr<const Model> M,
+                                             AnalysisOptions Opts = {});
+  /// A new analysis of the same loaded model under other options (a sweep
+  /// point): the file is not read again.
+  std::unique_ptr<Analysis> withOptions(AnalysisOptions Opts) const {
+    return fromModel(M, std::move(Opts));
+  }
+
+  const Model &model() const { return *M; }
+  const AnalysisOptions &options() const { return AM->options(); }
+  AnalysisManager &manager() { return *AM; }
+  SymContext &sym() { return AM->sym(); }
+  /// The (cached) result of analysis A.
+  template <typename A> const typename A::Result &get() { return AM->get<A>(); }
+
+  /// The value of an expression built by this analysis under \p Binds
+  /// (nullopt when it is unknown or a symbol stays unbound).
+  std::optional<int64_t> evaluate(Expr E, const llvm::StringMap<int64_t> &Binds) {
+    return sym().evaluate(E, Binds);
+  }
+
+private:
+  Analysis(std::shared_ptr<const Model> M, AnalysisOptions Opts);
+  std::shared_ptr<const Model> M;
+  std::unique_ptr<AnalysisManager> AM;
+};
+
+/// Binds --batch to the symbolic first dim of every graph input that leaves it
+/// unbound (declared dim_param, or a name given through --input), by adding
+/// it to O.Dims. Analysis calls it once; no-op without --batch.
+void bindBatch(const Model &M, AnalysisOptions &O);
+
+/// A phase: a named set of dim bindings under which the one symbolic analysis
+/// is evaluated (a sweep point, an LLM prefill or decode step).
+struct Phase {
+  std::string Name;
+  llvm::StringMap<int64_t> Dims;
+};
+
+} // namespace opaudit
