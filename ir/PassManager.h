@@ -47,9 +47,12 @@ struct AnalysisOptions {
   /// True when any option above was given: reports then show the traffic section.
   bool wantsTraffic() const { return Batch || WeightDType || ActDType || SramBytes || Hardware; }
 
-  // Control flow (issue 3).
+  // Control flow.
   /// --trip-count NODE=K: iterations of a Loop whose count is not a constant.
   llvm::StringMap<int64_t> TripCounts;
+  /// --branch: what an If whose condition depends on the data costs: a range
+  /// of its two branches (the default), one branch, or the costlier one.
+  enum class BranchChoice { Range, Then, Else, Max } Branch = BranchChoice::Range;
 };
 
 class AnalysisManager {

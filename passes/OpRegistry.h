@@ -41,7 +41,8 @@ std::optional<OpClass> opClassFromName(llvm::StringRef Name);
 class InferContext {
 public:
   InferContext(SymContext &S, const Graph &G, const Node &N, int64_t Opset,
-               llvm::ArrayRef<const TensorType *> InTypes, llvm::ArrayRef<const ConstValue *> InValues)
+               llvm::ArrayRef<const TensorType *> InTypes,
+               llvm::ArrayRef<const ConstValue *> InValues)
       : S(S), G(G), N(N), Opset(Opset), InTypes(InTypes), InValues(InValues),
         OutTypes(N.Outputs.size()), OutValues(N.Outputs.size()) {}
 
@@ -60,9 +61,7 @@ public:
     return hasInput(I) && InTypes[I]->Dims ? &*InTypes[I]->Dims : nullptr;
   }
   /// Known contents of input I, or null.
-  const ConstValue *value(size_t I) const {
-    return I < InValues.size() ? InValues[I] : nullptr;
-  }
+  const ConstValue *value(size_t I) const { return I < InValues.size() ? InValues[I] : nullptr; }
   /// Known integer contents of input I as concrete numbers (all elements constant).
   std::optional<llvm::SmallVector<int64_t, 8>> intValues(size_t I) const;
   /// Known integer contents of input I as expressions (every element known,
@@ -95,12 +94,19 @@ public:
     if (I < OutValues.size())
       OutValues[I] = std::move(V);
   }
-  /// Runs shape inference on one of this node's subgraphs (If branches, Loop
-  /// and Scan bodies) with the given formal input types; null when the
-  /// driver cannot (e.g. while counting MACs).
-  std::function<const ShapeInfo *(const Graph &, llvm::ArrayRef<TensorType>,
+  /// Runs shape inference on this node's graph attribute \p Attr (an If
+  /// branch, a Loop or Scan body) with the given formal input types; null
+  /// when the driver cannot (e.g. while counting MACs). Calling it again for
+  /// the same attribute records another run (a Loop iteration).
+  std::function<const ShapeInfo *(llvm::StringRef Attr, const Graph &, llvm::ArrayRef<TensorType>,
                                   llvm::ArrayRef<const ConstValue *>)>
       RunSubgraph;
+  /// Set by If when its condition is known.
+  std::optional<bool> Condition;
+  /// Set by Loop when its body was re-inferred per iteration, or when it could
+  /// not be although its carried dims change (LoopProblem says why).
+  bool PerIteration = false;
+  std::string LoopProblem;
   /// Set by Loop and Scan rules: how many times the body runs.
   Expr TripCount;
   /// The user's --trip-count for this node, if any.

@@ -43,7 +43,7 @@ public:
 
   void run() {
     R.Types.resize(G.Values.size());
-    R.Status.assign(G.Nodes.size(), NodeStatus::NotReached);
+    R.Nodes.assign(G.Nodes.size(), NodeResolution{});
     seedInitializers();
     if (Fn)
       seedFunction();
@@ -96,7 +96,6 @@ private:
     return T;
   }
 
-
   void seedInitializers() {
     for (size_t I = 0; I < G.Values.size(); ++I) {
       const Value &V = G.Values[I];
@@ -123,7 +122,7 @@ private:
             Dims.push_back(S.constant(N));
           else if (Opts.Dims.count(D))
             Dims.push_back(S.constant(Opts.Dims.lookup(D))), R.BoundDims[D] = Opts.Dims.lookup(D),
-                UsedDims.insert(D);
+                                                             UsedDims.insert(D);
           else
             Dims.push_back(S.symbol(D));
         }
@@ -158,12 +157,12 @@ private:
     }
     for (const auto &E : Opts.InputShapes)
       if (!Overridden.count(E.first()))
-        diag(Severity::Warning, "", "--input names '" + E.first().str() +
-                                        "', which is not a graph input");
+        diag(Severity::Warning, "",
+             "--input names '" + E.first().str() + "', which is not a graph input");
     for (const auto &E : Opts.InputValues)
       if (G.lookup(E.first()) == kNoValue || !G.value(G.lookup(E.first())).IsGraphInput)
-        diag(Severity::Warning, "", "--input-value names '" + E.first().str() +
-                                        "', which is not a graph input");
+        diag(Severity::Warning, "",
+             "--input-value names '" + E.first().str() + "', which is not a graph input");
     // Dims bound on the command line but named nowhere are most likely typos.
     llvm::StringSet<> Declared;
     for (const Value &V : G.Values)
@@ -173,8 +172,8 @@ private:
             Declared.insert(D.Param);
     for (const auto &E : Opts.Dims)
       if (!Declared.count(E.first()) && !UsedDims.count(E.first()))
-        diag(Severity::Warning, "", "--dim names '" + E.first().str() +
-                                        "', which no input or value of the model uses");
+        diag(Severity::Warning, "",
+             "--dim names '" + E.first().str() + "', which no input or value of the model uses");
   }
 
   /// Formal inputs from the caller; names the subgraph does not define come
@@ -315,11 +314,18 @@ private:
     int64_t Opset =
         Fn && Fn->Opsets.count(N.Domain) ? Fn->Opsets.lookup(N.Domain) : M.opset(N.Domain);
     const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
+    NodeResolution &Res = R.Nodes[static_cast<size_t>(Id)];
+    Res.Rule = Rule;
+    Res.Opset = Opset;
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
     Ctx.CallSite = CallSite;
     NodeStatus St = NodeStatus::Inferred;
     const Function *Callee = Rule ? nullptr : findFunction(M, N);
+    // Subgraph diagnostics are merged after the rule ran, so that a branch
+    // that never runs (an If with a known condition) does not report.
+    llvm::SmallVector<SubgraphRun, 2> Runs;
     if (Callee) {
+      Res.Callee = Callee;
       // Inlined: the body runs with this call's argument types.
       llvm::SmallVector<TensorType, 4> Args;
       for (const TensorType *T : InTypes)
@@ -333,9 +339,7 @@ private:
         if (const ConstValue *CV = Body->value(O))
           Ctx.OutValues[I] = *CV;
       }
-      for (const Diagnostic &D : Body->Diags)
-        R.Diags.push_back(D);
-      R.Subgraphs[Id].push_back(std::move(Body));
+      Runs.push_back({Callee->Name, Callee->Body.get(), {std::move(Body)}});
     } else if (!Rule) {
       St = NodeStatus::Unsupported;
       const OpRule *Any = findAnyRule(N.Domain, N.OpType);
@@ -349,12 +353,15 @@ private:
              "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown");
     } else {
       ShapeScope Here{&G, &R, Outer};
-      Ctx.RunSubgraph = [&](const Graph &Body, llvm::ArrayRef<TensorType> In,
+      Ctx.RunSubgraph = [&](llvm::StringRef Attr, const Graph &Body, llvm::ArrayRef<TensorType> In,
                             llvm::ArrayRef<const ConstValue *> InV) -> const ShapeInfo * {
         auto Sub = inferSubgraph(AM, Body, In, InV, Here);
-        for (Diagnostic &D : Sub->Diags)
-          R.Diags.push_back(D);
-        R.Subgraphs[Id].push_back(Sub);
+        auto It = llvm::find_if(Runs, [&](const SubgraphRun &SR) { return SR.Attr == Attr; });
+        if (It == Runs.end()) {
+          Runs.push_back({Attr.str(), &Body, {}});
+          It = Runs.end() - 1;
+        }
+        It->Runs.push_back(Sub);
         return Sub.get();
       };
       auto TC = Opts.TripCounts.find(loopKey(G, N));
@@ -363,7 +370,20 @@ private:
       Rule->Infer(Ctx);
       if (Ctx.TripCount)
         R.TripCounts[Id] = Ctx.TripCount;
+      Res.Condition = Ctx.Condition;
+      Res.PerIteration = Ctx.PerIteration;
+      Res.LoopProblem = Ctx.LoopProblem;
     }
+    for (const SubgraphRun &SR : Runs) {
+      if (Res.Condition && SR.Attr == (*Res.Condition ? "else_branch" : "then_branch"))
+        continue; // Never runs: its problems are not the model's.
+      // Per-iteration runs repeat the same problems; the first run's are enough.
+      if (!SR.Runs.empty())
+        for (const Diagnostic &D : SR.Runs.front()->Diags)
+          R.Diags.push_back(D);
+    }
+    if (!Runs.empty())
+      R.Subgraphs[Id] = std::move(Runs);
     for (Diagnostic &D : Ctx.Problems) {
       D.Node = N.label(G);
       R.Diags.push_back(std::move(D));
@@ -400,7 +420,7 @@ private:
     }
     if (St == NodeStatus::Partial && Ctx.Problems.empty() && !Taint)
       diag(Severity::Warning, N.label(G), "output shape could not be fully inferred");
-    R.Status[static_cast<size_t>(Id)] = St;
+    Res.Status = St;
   }
 
   /// Fills what a rule left unknown from the file's declared type, and counts
@@ -423,8 +443,8 @@ private:
     if (T.Dims->size() != V.Declared->Dims.size()) {
       ++Mismatches;
       if (FirstMismatch.empty())
-        FirstMismatch = "'" + V.Name + "' (rank " + std::to_string(T.Dims->size()) +
-                        " inferred, " + std::to_string(V.Declared->Dims.size()) + " declared)";
+        FirstMismatch = "'" + V.Name + "' (rank " + std::to_string(T.Dims->size()) + " inferred, " +
+                        std::to_string(V.Declared->Dims.size()) + " declared)";
       return;
     }
     for (size_t I = 0; I < T.Dims->size(); ++I) {

@@ -48,23 +48,62 @@ enum class NodeStatus : uint8_t {
   NotReached,  ///< Part of a cycle; never visited.
 };
 
+struct OpRule;
+struct ShapeInfo;
+
+/// How shape inference resolved one node. Every later pass reads this record
+/// instead of looking the rule up again with its own fallbacks.
+struct NodeResolution {
+  const OpRule *Rule = nullptr;     ///< The rule that ran; null for a function call or no rule.
+  const Function *Callee = nullptr; ///< The model-local function inlined at this node.
+  int64_t Opset = 0;                ///< Opset of the node's domain where it sits.
+  NodeStatus Status = NodeStatus::NotReached;
+  /// An If whose condition is known: true runs then_branch, false else_branch.
+  std::optional<bool> Condition;
+  /// A Loop whose carried dims change between iterations: its body was
+  /// re-inferred once per iteration (SubgraphRun::Runs holds each).
+  bool PerIteration = false;
+  /// Why a Loop's cost cannot be known although its body's is (empty otherwise).
+  std::string LoopProblem;
+};
+
+/// The inference of one graph attribute of a node: an If branch, a Loop or
+/// Scan body, or the body of an inlined function (Attr is then the function's
+/// name). Found by attribute name, never by position.
+struct SubgraphRun {
+  std::string Attr;
+  const Graph *Body = nullptr;
+  /// One result, or one per iteration for a Loop whose carried dims change.
+  std::vector<std::shared_ptr<ShapeInfo>> Runs;
+};
+
 struct ShapeInfo {
-  std::vector<TensorType> Types;              ///< Indexed by ValueId of the main graph.
+  std::vector<TensorType> Types;              ///< Indexed by ValueId of this graph.
   llvm::DenseMap<ValueId, ConstValue> Values; ///< Known contents of small tensors.
-  std::vector<NodeId> Order;                  ///< Topological order of main-graph nodes.
-  std::vector<NodeStatus> Status;             ///< Indexed by NodeId.
+  std::vector<NodeId> Order;                  ///< Topological order of this graph's nodes.
+  std::vector<NodeResolution> Nodes;          ///< Indexed by NodeId.
   std::vector<Diagnostic> Diags;
   /// Dim names bound for this run (the JSON "dims" object).
   llvm::StringMap<int64_t> BoundDims;
-  /// Results for the subgraphs of control-flow nodes (If branches, Loop and
-  /// Scan bodies), one per graph attribute in attribute order.
-  llvm::DenseMap<NodeId, std::vector<std::shared_ptr<ShapeInfo>>> Subgraphs;
+  /// The subgraphs each control-flow node or function call ran.
+  llvm::DenseMap<NodeId, llvm::SmallVector<SubgraphRun, 2>> Subgraphs;
   /// Iterations of each Loop/Scan node: a number, a formula, or a symbol.
   llvm::DenseMap<NodeId, Expr> TripCounts;
 
   const ConstValue *value(ValueId V) const {
     auto It = Values.find(V);
     return It == Values.end() ? nullptr : &It->second;
+  }
+  NodeStatus status(NodeId N) const { return Nodes[static_cast<size_t>(N)].Status; }
+  /// The run(s) of node N's graph attribute Attr; null when it did not run.
+  const SubgraphRun *subgraph(NodeId N, llvm::StringRef Attr) const {
+    auto It = Subgraphs.find(N);
+    if (It == Subgraphs.end())
+      return nullptr;
+    for (const SubgraphRun &R : It->second)
+      if (R.Attr == Attr)
+        return &R;
+    return nullptr;
   }
 };
 

@@ -5,6 +5,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <tuple>
+
 namespace opaudit {
 
 namespace {
@@ -27,15 +29,99 @@ bool isParameterTensor(const TensorData &T, OpClass ConsumerClass) {
 }
 } // namespace
 
-WeightInfo Weights::run(AnalysisManager &AM) {
-  const ShapeInfo &SI = AM.get<ShapeInference>();
-  const Model &M = AM.model();
-  const Graph &G = M.Main;
-  WeightInfo R;
-  R.Nodes.resize(G.Nodes.size());
-  llvm::DenseMap<const TensorData *, NodeId> Owner;
-  llvm::DenseMap<const TensorData *, unsigned> Users;
-  auto paramsOf = [&](NodeId Id, auto &&Each) {
+namespace {
+/// The stored tensor behind value V of graph G, resolving names a body reads
+/// from its enclosing graphs.
+const TensorData *storedIn(const Graph &G, ValueId V) {
+  if (V == kNoValue)
+    return nullptr;
+  if (!G.value(V).FromOuterScope)
+    return G.storedTensor(V);
+  llvm::StringRef Name = G.value(V).Name;
+  for (const Graph *P = G.Parent; P; P = P->Parent) {
+    ValueId O = P->lookup(Name);
+    if (O != kNoValue && !P->value(O).FromOuterScope)
+      return P->storedTensor(O);
+  }
+  return nullptr;
+}
+
+class Attributor {
+public:
+  Attributor(const Model &M, WeightInfo &R) : M(M), R(R) {}
+
+  /// Visits the nodes of G in Order, then the subgraphs of every node.
+  void visit(const Graph &G, llvm::ArrayRef<NodeId> Order, std::vector<NodeWeights> &Nodes) {
+    Nodes.resize(G.Nodes.size());
+    for (NodeId Id : Order) {
+      NodeWeights &W = Nodes[static_cast<size_t>(Id)];
+      // A set, not a scan of W.Tensors: a Concat of many stored tensors would be quadratic.
+      llvm::SmallPtrSet<const TensorData *, 8> Seen;
+      paramsOf(G, Id, [&](const TensorData *T) {
+        if (!Seen.insert(T).second)
+          return; // The same tensor twice in one node (x*W + W) counts once.
+        W.Tensors.push_back(T);
+        ++Users[T];
+        Owner.try_emplace(T, &W);
+      });
+      Visited.push_back({&G, Id, &W});
+    }
+    for (NodeId Id : Order)
+      for (const Attribute &A : G.node(Id).Attrs)
+        for (const auto &Sub : A.Graphs)
+          if (Sub && !R.Subgraphs.count(Sub.get()))
+            visitFileOrder(*Sub);
+    for (NodeId Id : Order)
+      if (const Function *F = calledFunction(G.node(Id)))
+        if (!R.Subgraphs.count(F->Body.get()))
+          visitFileOrder(*F->Body);
+  }
+
+  void finish() {
+    for (const auto &[G, Id, W] : Visited)
+      for (const TensorData *T : W->Tensors) {
+        auto N = T->numElements();
+        auto B = T->numBytes();
+        if (!N || !B) {
+          R.Diags.push_back({Severity::Error, G->node(Id).label(*G),
+                             "parameter '" + T->Name + "' has an element count that overflows"});
+          continue;
+        }
+        if (Users[T] > 1)
+          W->Shared = true;
+        bool Mine = Owner[T] == W;
+        int64_t &P = Mine ? W->Params : W->SharedParams;
+        int64_t &By = Mine ? W->Bytes : W->SharedBytes;
+        if (__builtin_add_overflow(P, *N, &P) || __builtin_add_overflow(By, *B, &By))
+          R.Diags.push_back({Severity::Error, G->node(Id).label(*G), "parameter count overflows"});
+        if (Mine && (__builtin_add_overflow(R.TotalParams, *N, &R.TotalParams) ||
+                     __builtin_add_overflow(R.TotalBytes, *B, &R.TotalBytes)))
+          R.Diags.push_back({Severity::Error, "", "total parameter count overflows"});
+      }
+  }
+
+private:
+  void visitFileOrder(const Graph &Sub) {
+    std::vector<NodeId> Order(Sub.Nodes.size());
+    for (size_t I = 0; I < Order.size(); ++I)
+      Order[I] = static_cast<NodeId>(I);
+    // The map entry is made before recursing, so that a graph is visited
+    // once; the nodes are filled in a local vector because the map may grow
+    // (moving a vector keeps its elements where they are).
+    R.Subgraphs[&Sub];
+    std::vector<NodeWeights> Nodes;
+    visit(Sub, Order, Nodes);
+    R.Subgraphs[&Sub] = std::move(Nodes);
+  }
+
+  const Function *calledFunction(const Node &N) {
+    for (const Function &F : M.Functions)
+      if (F.Name == N.OpType && F.Domain == N.Domain && F.Body && !F.Recursive)
+        return &F;
+    return nullptr;
+  }
+
+  template <typename Fn> void paramsOf(const Graph &G, NodeId Id, Fn &&Each) {
     const Node &N = G.node(Id);
     if (N.Domain.empty() && (N.OpType == "Identity" || N.OpType == "Constant"))
       return;
@@ -47,45 +133,28 @@ WeightInfo Weights::run(AnalysisManager &AM) {
     for (size_t I = 0; I < N.Inputs.size(); ++I) {
       if (N.Inputs[I] == kNoValue || (I < 32 && (Mask >> I) & 1))
         continue;
-      const TensorData *T = G.storedTensor(N.Inputs[I]);
+      const TensorData *T = storedIn(G, N.Inputs[I]);
       if (T && isParameterTensor(*T, Cls))
         Each(T);
     }
-  };
-  for (NodeId Id : SI.Order) {
-    NodeWeights &W = R.Nodes[static_cast<size_t>(Id)];
-    // A set, not a scan of W.Tensors: a Concat of many stored tensors would be quadratic.
-    llvm::SmallPtrSet<const TensorData *, 8> Seen;
-    paramsOf(Id, [&](const TensorData *T) {
-      if (!Seen.insert(T).second)
-        return; // The same tensor twice in one node (x*W + W) counts once.
-      W.Tensors.push_back(T);
-      ++Users[T];
-      Owner.try_emplace(T, Id);
-    });
   }
-  for (NodeId Id : SI.Order) {
-    NodeWeights &W = R.Nodes[static_cast<size_t>(Id)];
-    for (const TensorData *T : W.Tensors) {
-      auto N = T->numElements();
-      auto B = T->numBytes();
-      if (!N || !B) {
-        R.Diags.push_back({Severity::Error, G.node(Id).label(G),
-                           "parameter '" + T->Name + "' has an element count that overflows"});
-        continue;
-      }
-      if (Users[T] > 1)
-        W.Shared = true;
-      bool Mine = Owner[T] == Id;
-      int64_t &P = Mine ? W.Params : W.SharedParams;
-      int64_t &By = Mine ? W.Bytes : W.SharedBytes;
-      if (__builtin_add_overflow(P, *N, &P) || __builtin_add_overflow(By, *B, &By))
-        R.Diags.push_back({Severity::Error, G.node(Id).label(G), "parameter count overflows"});
-      if (Mine && (__builtin_add_overflow(R.TotalParams, *N, &R.TotalParams) ||
-                   __builtin_add_overflow(R.TotalBytes, *B, &R.TotalBytes)))
-        R.Diags.push_back({Severity::Error, "", "total parameter count overflows"});
-    }
-  }
+
+  const Model &M;
+  WeightInfo &R;
+  /// Owner and users per tensor. NodeWeights live in vectors that are only
+  /// moved (never reallocated element-wise) after their graph was visited.
+  llvm::DenseMap<const TensorData *, const NodeWeights *> Owner;
+  llvm::DenseMap<const TensorData *, unsigned> Users;
+  std::vector<std::tuple<const Graph *, NodeId, NodeWeights *>> Visited;
+};
+} // namespace
+
+WeightInfo Weights::run(AnalysisManager &AM) {
+  const ShapeInfo &SI = AM.get<ShapeInference>();
+  WeightInfo R;
+  Attributor A(AM.model(), R);
+  A.visit(AM.model().Main, SI.Order, R.Nodes);
+  A.finish();
   return R;
 }
 

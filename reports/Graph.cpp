@@ -88,10 +88,11 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
   P.ModelNodes = G.Nodes.size();
   size_t NN = G.Nodes.size();
 
-  // Row of each node in the report (rows follow SI.Order).
+  // Row of each main-graph node in the report.
   std::vector<const LayerRow *> RowOf(NN, nullptr);
-  for (size_t I = 0; I < SI.Order.size() && I < R.Rows.size(); ++I)
-    RowOf[static_cast<size_t>(SI.Order[I])] = &R.Rows[I];
+  for (const LayerRow &Row : R.Rows)
+    if (!Row.Depth && Row.Node != kNoNode && static_cast<size_t>(Row.Node) < NN)
+      RowOf[static_cast<size_t>(Row.Node)] = &Row;
 
   // 1. Hide what does not compute on data: a node is drawn when some input
   //    carries data from a graph input; Shape/Size outputs carry no data.

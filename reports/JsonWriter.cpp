@@ -132,6 +132,16 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
     J.attributeObject("totals", [&] {
       optionalInt(J, "macs", R.TotalMacs);
       optionalStr(J, "macs_expr", R.TotalMacsExpr);
+      if (!R.TotalMacsMinExpr.empty() || !R.TotalMacsMaxExpr.empty()) {
+        optionalInt(J, "macs_min", R.TotalMacsMin);
+        optionalInt(J, "macs_max", R.TotalMacsMax);
+        optionalStr(J, "macs_min_expr", R.TotalMacsMinExpr);
+        optionalStr(J, "macs_max_expr", R.TotalMacsMaxExpr);
+      }
+      if (!R.TotalMacsKnownExpr.empty()) {
+        optionalInt(J, "macs_known", R.TotalMacsKnown);
+        optionalStr(J, "macs_known_expr", R.TotalMacsKnownExpr);
+      }
       J.attribute("params", R.TotalParams);
       J.attribute("weight_bytes", R.TotalWeightBytes);
       if (R.Traffic)
@@ -151,6 +161,24 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           });
       }
     });
+    J.attributeObject("coverage", [&] {
+      J.attribute("complete", R.Uncounted.empty());
+      J.attributeArray("uncounted", [&] {
+        for (const Report::Gap &G : R.Uncounted)
+          J.object([&] {
+            J.attribute("op_type", G.OpType);
+            J.attribute("nodes", static_cast<int64_t>(G.Nodes));
+            if (G.VolumeShare)
+              J.attribute("tensor_volume_share", *G.VolumeShare);
+            else
+              J.attribute("tensor_volume_share", nullptr);
+            J.attributeArray("node_labels", [&] {
+              for (const std::string &L : G.Labels)
+                J.value(L);
+            });
+          });
+      });
+    });
     if (!R.Convention.empty())
       J.attributeObject("convention", [&] {
         J.attribute("name", R.Convention);
@@ -163,8 +191,20 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           J.attribute("name", L.Name);
           J.attribute("op_type", L.OpType);
           J.attribute("domain", L.Domain);
+          if (!L.Graph.empty()) {
+            J.attribute("graph", L.Graph);
+            J.attribute("role", L.Role);
+          }
           optionalInt(J, "macs", L.Macs);
           optionalStr(J, "macs_expr", L.MacsExpr);
+          if (!L.MacsMinExpr.empty() || !L.MacsMaxExpr.empty()) {
+            optionalInt(J, "macs_min", L.MacsMin);
+            optionalInt(J, "macs_max", L.MacsMax);
+            optionalStr(J, "macs_min_expr", L.MacsMinExpr);
+            optionalStr(J, "macs_max_expr", L.MacsMaxExpr);
+          }
+          if (!L.Counted)
+            J.attribute("counted", false);
           J.attribute("params", L.Params);
           J.attribute("weight_bytes", L.WeightBytes);
           if (!R.Convention.empty()) {

@@ -99,11 +99,15 @@ void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
     OS << "**MACs** " << humanCount(static_cast<double>(*M)) << " (" << groupDigits(*M) << ")";
   else if (!V.TotalMacsExpr.empty())
     OS << "**MACs** " << md(V.TotalMacsExpr);
+  else if (R.TotalMacsMin && R.TotalMacsMax)
+    OS << "**MACs** " << groupDigits(*R.TotalMacsMin) << ".." << groupDigits(*R.TotalMacsMax)
+       << " (an If's condition depends on the data)";
   else
     OS << "**MACs** ? (" << V.Total.UnknownMacLayers << " layer(s) unknown)";
   OS << " · **params** " << humanCount(static_cast<double>(V.Total.Params)) << " ("
      << groupDigits(V.Total.Params) << ") · **weights** " << humanBytes(V.Total.WeightBytes) << " ("
      << groupDigits(V.Total.WeightBytes) << " bytes)\n";
+  OS << "\n**coverage** " << md(coverageText(R)) << "\n";
   if (!R.Diags.empty())
     OS << "\n" << R.Diags.size() << " diagnostic(s); `--format json` lists them.\n";
 }

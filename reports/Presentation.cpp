@@ -149,13 +149,28 @@ View present(const Report &R) {
   V.Heading = O.Group == GroupBy::OpType  ? "op type"
               : O.Group == GroupBy::Scope ? "scope"
                                           : "layer";
+  SortBy S = O.Sort;
+  if (S == SortBy::Auto)
+    S = O.Top || O.Group != GroupBy::None ? SortBy::Macs : SortBy::Order;
+  // Subgraph rows are details under their control-flow row, which carries their cost.
+  bool Details = O.ShowSubgraphs && S == SortBy::Order && !O.Top && O.Group == GroupBy::None;
   if (O.Group == GroupBy::None) {
-    for (const LayerRow &L : R.Rows)
-      V.Rows.push_back(layerRow(L));
+    for (const LayerRow &L : R.Rows) {
+      if (L.Depth && !Details)
+        continue;
+      ViewRow Row = layerRow(L);
+      if (L.Depth) {
+        Row.Depth = L.Depth;
+        Row.Label = std::string(2 * L.Depth, ' ') + "[" + L.Graph + "] " + L.Name;
+      }
+      V.Rows.push_back(std::move(Row));
+    }
   } else {
     // Groups appear in order of their first layer, so Sort=Order stays meaningful.
     llvm::StringMap<size_t> Index;
     for (const LayerRow &L : R.Rows) {
+      if (L.Depth)
+        continue;
       std::string Key = O.Group == GroupBy::OpType
                             ? (L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType)
                             : scopeOf(L.Name, O.ScopeDepth);
@@ -169,9 +184,6 @@ View present(const Report &R) {
       accumulate(V.Rows[It->second], layerRow(L));
     }
   }
-  SortBy S = O.Sort;
-  if (S == SortBy::Auto)
-    S = O.Top || O.Group != GroupBy::None ? SortBy::Macs : SortBy::Order;
   if (S != SortBy::Order)
     std::stable_sort(V.Rows.begin(), V.Rows.end(),
                      [&](const ViewRow &A, const ViewRow &B) { return heavier(S, A, B); });
@@ -187,7 +199,8 @@ View present(const Report &R) {
   V.Total.K = ViewRow::Group;
   V.Total.Label = "TOTAL";
   for (const ViewRow &Row : V.Rows)
-    accumulate(V.Total, Row);
+    if (!Row.Depth)
+      accumulate(V.Total, Row);
   // A model without any MAC-class layer still has a known total of 0.
   V.Total.MacClass = true;
   if (!V.Total.macs())

@@ -18,9 +18,12 @@ struct ViewRow {
   std::string OpType; ///< The op (with "domain::" when not ONNX) for a layer row; else empty.
   const LayerRow *Source = nullptr; ///< The layer behind a Layer row (shapes, formula).
   size_t Layers = 0;                ///< How many layers the row stands for.
-  bool MacClass = false;            ///< Some member counts MACs.
-  int64_t KnownMacs = 0;            ///< Sum of the members' concrete MACs.
-  size_t UnknownMacLayers = 0;      ///< MAC-class members whose count is unknown or symbolic.
+  /// A subgraph node's row (If branch, Loop body, function body): a detail of
+  /// the control-flow row above it, left out of the totals.
+  unsigned Depth = 0;
+  bool MacClass = false;       ///< Some member counts MACs.
+  int64_t KnownMacs = 0;       ///< Sum of the members' concrete MACs.
+  size_t UnknownMacLayers = 0; ///< MAC-class members whose count is unknown or symbolic.
   int64_t Params = 0;
   int64_t SharedParams = 0;
   int64_t WeightBytes = 0;

@@ -6,6 +6,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <map>
 
 namespace opaudit {
 
@@ -45,6 +48,21 @@ std::string humanCount(double V) {
   return OS.str();
 }
 
+std::string coverageText(const Report &R) {
+  if (R.Uncounted.empty())
+    return "every operator counted";
+  std::string S = "not counted: ";
+  for (size_t I = 0; I < R.Uncounted.size(); ++I) {
+    const Report::Gap &G = R.Uncounted[I];
+    S += (I ? "; " : "") + G.OpType + " (" + std::to_string(G.Nodes) + " node" +
+         (G.Nodes == 1 ? "" : "s");
+    if (G.VolumeShare)
+      S += llvm::formatv(", {0:f1}% of tensor volume", *G.VolumeShare * 100).str();
+    S += ")";
+  }
+  return S + "; the MAC total is a lower bound";
+}
+
 namespace {
 /// A formula is shown only when it does not hide an unknown dim.
 std::string exprText(SymContext &S, Expr E) {
@@ -75,48 +93,105 @@ Report buildReport(Analysis &A, const Convention *Conv) {
   R.TotalMacs = MC.Total ? MC.Total.asConst() : std::nullopt;
   R.TotalMacsExpr = exprText(S, MC.Total);
   R.UnknownMacRows = MC.UnknownNodes;
+  if (MC.Total != MC.Min || MC.Total != MC.Max) {
+    R.TotalMacsMin = MC.Min ? MC.Min.asConst() : std::nullopt;
+    R.TotalMacsMax = MC.Max ? MC.Max.asConst() : std::nullopt;
+    R.TotalMacsMinExpr = exprText(S, MC.Min);
+    R.TotalMacsMaxExpr = exprText(S, MC.Max);
+  }
+  if (!MC.Total && MC.Known) {
+    R.TotalMacsKnown = MC.Known.asConst();
+    R.TotalMacsKnownExpr = exprText(S, MC.Known);
+  }
   R.TotalParams = WI.TotalParams;
   R.TotalWeightBytes = WI.TotalBytes;
-  R.Rows.reserve(SI.Order.size());
-  for (NodeId Id : SI.Order) {
-    const Node &N = G.node(Id);
-    const NodeCost &C = MC.Nodes[static_cast<size_t>(Id)];
-    const NodeWeights &W = WI.Nodes[static_cast<size_t>(Id)];
-    LayerRow Row;
-    Row.Name = N.Name.empty() ? N.OpType + "_" + std::to_string(Id) : N.Name;
-    Row.OpType = N.OpType;
-    Row.Domain = N.Domain;
-    Row.Class = C.Class;
-    for (ValueId Out : N.Outputs) {
-      if (Out == kNoValue)
-        continue;
-      const TensorType &T = SI.Types[static_cast<size_t>(Out)];
-      OutputInfo O;
-      O.Name = G.value(Out).Name;
-      O.Elem = T.Elem;
-      if (T.Dims) {
-        O.Dims.emplace();
-        for (Expr D : *T.Dims)
-          O.Dims->push_back(S.dependsOnFresh(D)           ? "?"
-                            : D.isConst() || D.isSymbol() ? D.str()
-                                                          : D.str());
-      }
-      Row.Outputs.push_back(std::move(O));
+  for (const UncountedNode &U : MC.Uncounted) {
+    std::string Op = U.Domain.empty() ? U.OpType : U.Domain + "::" + U.OpType;
+    auto It = llvm::find_if(R.Uncounted, [&](const Report::Gap &G) { return G.OpType == Op; });
+    if (It == R.Uncounted.end()) {
+      R.Uncounted.push_back({Op, 0, 0.0, {}});
+      It = R.Uncounted.end() - 1;
     }
-    Row.MacClass = C.MacClass;
-    Row.Macs = C.Macs ? C.Macs.asConst() : std::nullopt;
-    Row.MacsExpr = exprText(S, C.Macs);
-    if (Row.MacClass && Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
-      Row.MacShare = static_cast<double>(*Row.Macs) / static_cast<double>(*R.TotalMacs);
-    Row.Params = W.Params;
-    Row.WeightBytes = W.Bytes;
-    Row.SharedParams = W.SharedParams;
-    Row.Shared = W.Shared;
-    NodeStatus St = SI.Status[static_cast<size_t>(Id)];
-    Row.Inferred = St == NodeStatus::Inferred;
-    Row.Unnamed = N.Name.empty();
-    R.Rows.push_back(std::move(Row));
+    ++It->Nodes;
+    It->Labels.push_back(U.Path.empty() ? U.Label : U.Path + ": " + U.Label);
+    auto V = MC.TensorVolume ? MC.TensorVolume.asConst() : std::nullopt;
+    auto E = U.OutputElements ? U.OutputElements.asConst() : std::nullopt;
+    if (It->VolumeShare && V && E && *V > 0)
+      *It->VolumeShare += static_cast<double>(*E) / static_cast<double>(*V);
+    else
+      It->VolumeShare.reset();
   }
+  R.Rows.reserve(SI.Order.size());
+  // Subgraph costs by (enclosing graph index, node): their rows follow the node's.
+  std::map<std::pair<size_t, NodeId>, llvm::SmallVector<size_t, 2>> Children;
+  for (size_t K = 0; K < MC.Subgraphs.size(); ++K)
+    Children[{MC.Subgraphs[K].ParentGraph, MC.Subgraphs[K].ParentNode}].push_back(K + 1);
+  auto addRows = [&](auto &Self, const Graph &G, const ShapeInfo &GSI,
+                     const std::vector<NodeCost> &Costs, const NodeWeights *W, size_t GIdx,
+                     const GraphCost *GC, unsigned Depth) -> void {
+    for (NodeId Id : GSI.Order) {
+      const Node &N = G.node(Id);
+      const NodeCost &C = Costs[static_cast<size_t>(Id)];
+      LayerRow Row;
+      Row.Name = nodeName(G, N);
+      Row.Node = Id;
+      Row.Unnamed = N.Name.empty();
+      Row.OpType = N.OpType;
+      Row.Domain = N.Domain;
+      Row.Class = C.Class;
+      Row.Counted = C.Counted;
+      if (GC) {
+        Row.Graph = GC->Path;
+        Row.Depth = Depth;
+        Row.Role = subgraphRoleName(GC->Role).str();
+      }
+      for (ValueId Out : N.Outputs) {
+        if (Out == kNoValue)
+          continue;
+        const TensorType &T = GSI.Types[static_cast<size_t>(Out)];
+        OutputInfo O;
+        O.Name = G.value(Out).Name;
+        O.Elem = T.Elem;
+        if (T.Dims) {
+          O.Dims.emplace();
+          for (Expr D : *T.Dims)
+            O.Dims->push_back(S.dependsOnFresh(D) ? "?" : D.str());
+        }
+        Row.Outputs.push_back(std::move(O));
+      }
+      Row.MacClass = C.MacClass;
+      Row.Macs = C.Macs ? C.Macs.asConst() : std::nullopt;
+      Row.MacsExpr = exprText(S, C.Macs);
+      if (C.Macs != C.MacsMin || C.Macs != C.MacsMax) {
+        Row.MacsMin = C.MacsMin ? C.MacsMin.asConst() : std::nullopt;
+        Row.MacsMax = C.MacsMax ? C.MacsMax.asConst() : std::nullopt;
+        Row.MacsMinExpr = exprText(S, C.MacsMin);
+        Row.MacsMaxExpr = exprText(S, C.MacsMax);
+      }
+      if (Row.MacClass && Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
+        Row.MacShare = static_cast<double>(*Row.Macs) / static_cast<double>(*R.TotalMacs);
+      if (W) {
+        const NodeWeights &NW = W[static_cast<size_t>(Id)];
+        Row.Params = NW.Params;
+        Row.WeightBytes = NW.Bytes;
+        Row.SharedParams = NW.SharedParams;
+        Row.Shared = NW.Shared;
+      }
+      Row.Inferred = GSI.status(Id) == NodeStatus::Inferred;
+      R.Rows.push_back(std::move(Row));
+      if (GC)
+        ++R.SubgraphRows;
+      auto It = Children.find({GIdx, Id});
+      if (It == Children.end())
+        continue;
+      for (size_t K : It->second) {
+        const GraphCost &Sub = MC.Subgraphs[K - 1];
+        const NodeWeights *SW = WI.weightsOf(Sub.G);
+        Self(Self, *Sub.G, *Sub.SI, Sub.Nodes, SW, K, &Sub, Depth + 1);
+      }
+    }
+  };
+  addRows(addRows, G, SI, MC.Nodes, WI.Nodes.data(), 0, nullptr, 0);
   for (const Diagnostic &D : M.LoadDiagnostics)
     R.Diags.push_back(D);
   for (const auto *Ds : {&SI.Diags, &MC.Diags, &WI.Diags})
@@ -131,7 +206,6 @@ Report buildReport(Analysis &A, const Convention *Conv) {
 void addConventionOps(Report &R, Analysis &A, const Convention &C) {
   AnalysisManager &AM = A.manager();
   SymContext &S = AM.sym();
-  const ShapeInfo &SI = AM.get<ShapeInference>();
   ConventionCounts CC = countOps(AM, C);
   R.Convention = C.Name;
   if (R.Cond) // Traffic and roofline figures count MACs; the ops convention is stated beside them.
@@ -141,11 +215,13 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
   R.TotalOps = CC.Total ? CC.Total.asConst() : std::nullopt;
   R.TotalOpsExpr = exprText(S, CC.Total);
   R.UnknownOpsRows = CC.UnknownNodes;
-  // Rows were built in topological order, one per node.
-  for (size_t I = 0; I < SI.Order.size() && I < R.Rows.size(); ++I) {
-    Expr E = CC.Nodes[static_cast<size_t>(SI.Order[I])];
-    R.Rows[I].Ops = E ? E.asConst() : std::nullopt;
-    R.Rows[I].OpsExpr = exprText(S, E);
+  // Conventions count the main graph; a control-flow row carries its subgraphs' ops.
+  for (LayerRow &Row : R.Rows) {
+    if (Row.Depth || Row.Node == kNoNode)
+      continue;
+    Expr E = CC.Nodes[static_cast<size_t>(Row.Node)];
+    Row.Ops = E ? E.asConst() : std::nullopt;
+    Row.OpsExpr = exprText(S, E);
   }
   if (C.SplitPrecision)
     for (const auto &[P, E] : CC.ByPrecision)

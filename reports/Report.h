@@ -21,7 +21,19 @@ struct OutputInfo {
 };
 
 struct LayerRow {
-  std::string Name; ///< Node name, or "<op_type>_<index>" when the file has none.
+  std::string Name; ///< Node name, or its first output's name when the file has none.
+  /// The graph the node sits in: "" for the main graph, else a path such as
+  /// "/If_0/then_branch". Rows of a subgraph follow their control-flow row
+  /// and are details of it: the totals are the sum of the main-graph rows.
+  std::string Graph;
+  unsigned Depth = 0;    ///< Nesting depth of Graph (0 for the main graph).
+  NodeId Node = kNoNode; ///< The node in its graph (a stable reference with Graph).
+  std::string Role;      ///< For subgraph rows: "runs", "taken", "not taken", "conditional".
+  bool Counted = true;   ///< False: no rule knows the operator; nothing was counted.
+  /// Bounds of the MACs when they are a range (an If whose condition depends
+  /// on the data); equal to Macs otherwise.
+  std::optional<int64_t> MacsMin, MacsMax;
+  std::string MacsMinExpr, MacsMaxExpr;
   std::string OpType;
   std::string Domain;
   OpClass Class = OpClass::Other;
@@ -73,6 +85,9 @@ struct ViewOptions {
   GroupBy Group = GroupBy::None;
   unsigned ScopeDepth = 1;    ///< Name-scope components kept by GroupBy::Scope.
   SortBy Sort = SortBy::Auto; ///< Auto: topological unless --top/--group-by, then by MACs.
+  /// Rows of subgraph nodes under their control-flow row (--subgraphs show|fold).
+  /// They are shown only in topological order without grouping or --top.
+  bool ShowSubgraphs = true;
 };
 
 struct Report {
@@ -85,6 +100,20 @@ struct Report {
   std::optional<int64_t> TotalMacs;
   std::string TotalMacsExpr; ///< Empty when unknown.
   size_t UnknownMacRows = 0;
+  /// Bounds of the total when it is a range; the known part (a lower bound)
+  /// when operators are not counted. Exact and concrete values only.
+  std::optional<int64_t> TotalMacsMin, TotalMacsMax, TotalMacsKnown;
+  std::string TotalMacsMinExpr, TotalMacsMaxExpr, TotalMacsKnownExpr;
+  /// Coverage: operator types no rule knows, with node counts and their share
+  /// of the graph's tensor volume (output elements), when known.
+  struct Gap {
+    std::string OpType; ///< "domain::op" outside the default domain.
+    size_t Nodes = 0;
+    std::optional<double> VolumeShare;
+    std::vector<std::string> Labels; ///< The nodes, with their graph path.
+  };
+  std::vector<Gap> Uncounted;
+  size_t SubgraphRows = 0; ///< Rows of nodes inside subgraphs.
   int64_t TotalParams = 0;
   int64_t TotalWeightBytes = 0;
   std::vector<Diagnostic> Diags;
@@ -116,6 +145,10 @@ struct Report {
 Report buildReport(Analysis &A, const Convention *C = nullptr);
 /// Adds the ops of every row and the total under convention C to R (built from A).
 void addConventionOps(Report &R, Analysis &A, const Convention &C);
+
+/// The coverage line every report carries: "every operator counted", or the
+/// operator types not counted with their node counts and tensor-volume shares.
+std::string coverageText(const Report &R);
 
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);

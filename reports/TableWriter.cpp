@@ -39,7 +39,8 @@ std::string shapeText(const LayerRow &L) {
   } else {
     for (size_t I = 0; I < O.Dims->size(); ++I) {
       const std::string &D = (*O.Dims)[I];
-      bool Atom = llvm::all_of(D, [](char C) { return isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '?'; });
+      bool Atom = llvm::all_of(
+          D, [](char C) { return isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '?'; });
       S += (I ? "x" : "") + (Atom ? D : "(" + D + ")");
     }
   }
@@ -53,7 +54,13 @@ std::string macsText(const LayerRow &L) {
     return "-";
   if (L.Macs)
     return groupDigits(*L.Macs);
-  return L.MacsExpr.empty() ? "?" : L.MacsExpr;
+  if (!L.MacsExpr.empty())
+    return L.MacsExpr;
+  if (L.MacsMin && L.MacsMax)
+    return groupDigits(*L.MacsMin) + ".." + groupDigits(*L.MacsMax);
+  if (!L.MacsMinExpr.empty() && !L.MacsMaxExpr.empty())
+    return L.MacsMinExpr + ".." + L.MacsMaxExpr;
+  return "?";
 }
 } // namespace
 
@@ -80,8 +87,13 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     if (L.SharedParams)
       Params += " (+" + groupDigits(L.SharedParams) + " shared)";
     std::string Op = L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType;
-    Cells.push_back({printable(L.Name, 48), printable(Op, 32), printable(shapeText(L), 40),
-                     macsText(L), Share, Params, groupDigits(L.WeightBytes)});
+    // A subgraph row sits under its control-flow row, indented, with its graph path.
+    std::string Name = L.Depth ? std::string(2 * L.Depth, ' ') + "[" + printable(L.Graph, 60) +
+                                     (L.Role == "runs" ? "" : ", " + L.Role) + "] " +
+                                     printable(L.Name, 48)
+                               : printable(L.Name, 48);
+    Cells.push_back({Name, printable(Op, 32), printable(shapeText(L), 40), macsText(L), Share,
+                     Params, groupDigits(L.WeightBytes)});
     if (!R.Convention.empty()) // --convention: an ops column after %MACs
       Cells.back().insert(Cells.back().begin() + 5, L.Ops               ? groupDigits(*L.Ops)
                                                     : L.OpsExpr.empty() ? "?"
@@ -89,7 +101,10 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   }
   std::string TotalMacs = R.TotalMacs                ? groupDigits(*R.TotalMacs)
                           : !R.TotalMacsExpr.empty() ? R.TotalMacsExpr
-                                                     : "?";
+                          : R.TotalMacsMin && R.TotalMacsMax
+                              ? groupDigits(*R.TotalMacsMin) + ".." + groupDigits(*R.TotalMacsMax)
+                          : R.TotalMacsKnown ? ">= " + groupDigits(*R.TotalMacsKnown)
+                                             : "?";
   Cells.push_back({"TOTAL", "", "", TotalMacs, R.TotalMacs ? "100.0" : "",
                    groupDigits(R.TotalParams), groupDigits(R.TotalWeightBytes)});
   if (!R.Convention.empty()) {
@@ -142,12 +157,19 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
        << groupDigits(*R.TotalMacs) << ")\n";
   else if (!R.TotalMacsExpr.empty())
     OS << "MACs:        " << R.TotalMacsExpr << "\n";
+  else if (R.TotalMacsMin && R.TotalMacsMax)
+    OS << "MACs:        " << groupDigits(*R.TotalMacsMin) << ".." << groupDigits(*R.TotalMacsMax)
+       << " (a range: an If's condition depends on the data; choose with --branch)\n";
+  else if (R.TotalMacsKnown)
+    OS << "MACs:        ? (at least " << groupDigits(*R.TotalMacsKnown) << " counted; "
+       << R.UnknownMacRows << " layer(s) unknown; see diagnostics)\n";
   else
     OS << "MACs:        ? (" << R.UnknownMacRows << " layer(s) unknown; see diagnostics)\n";
   OS << "params:      " << humanCount(static_cast<double>(R.TotalParams)) << " ("
      << groupDigits(R.TotalParams) << ")\n";
   OS << "weights:     " << humanCount(static_cast<double>(R.TotalWeightBytes)) << "B ("
      << groupDigits(R.TotalWeightBytes) << " bytes at stored dtypes)\n";
+  OS << "coverage:    " << coverageText(R) << "\n";
   OS << "convention:  MACs = multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul, Einsum\n"
         "             and recurrent cells, 1 per MAC; other layers show '-'\n";
   if (R.Traffic)

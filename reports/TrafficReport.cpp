@@ -32,15 +32,17 @@ std::string inputShapes(AnalysisManager &AM) {
 
 void addTrafficToReport(Analysis &A, Report &R) {
   AnalysisManager &AM = A.manager();
-  const ShapeInfo &SI = AM.get<ShapeInference>();
   const TrafficInfo &T = AM.get<Traffic>();
   const RooflineInfo &RL = AM.get<Roofline>();
   const AnalysisOptions &O = AM.options();
-  for (size_t I = 0; I < R.Rows.size() && I < SI.Order.size(); ++I) {
-    size_t Id = static_cast<size_t>(SI.Order[I]);
-    R.Rows[I].Traffic = T.Nodes[Id];
+  // Traffic and roofline cover the main graph; subgraph rows are details of their node.
+  for (LayerRow &Row : R.Rows) {
+    if (Row.Depth || Row.Node == kNoNode)
+      continue;
+    size_t Id = static_cast<size_t>(Row.Node);
+    Row.Traffic = T.Nodes[Id];
     if (RL.Available)
-      R.Rows[I].Roof = RL.Nodes[Id];
+      Row.Roof = RL.Nodes[Id];
   }
   R.Traffic = T;
   R.Traffic->Nodes.clear();

@@ -10,6 +10,11 @@
 namespace opaudit {
 namespace {
 
+/// Unrolling bounds for a Loop whose carried dims change per iteration: the
+/// body is inferred once per iteration, so these cap the work and memory.
+constexpr int64_t kMaxUnrolledIterations = 100000;
+constexpr uint64_t kMaxUnrolledNodes = 2000000;
+
 const Graph *graphAttr(InferContext &C, llvm::StringRef Name) {
   const Attribute *A = C.attr(Name);
   return A && A->Kind == AttrKind::Graph && !A->Graphs.empty() ? A->Graphs.front().get() : nullptr;
@@ -49,11 +54,13 @@ void inferIf(InferContext &C) {
   const Graph *Then = graphAttr(C, "then_branch"), *Else = graphAttr(C, "else_branch");
   if (!Then || !Else || !C.RunSubgraph)
     return C.fail("If needs then_branch and else_branch");
-  const ShapeInfo *TI = C.RunSubgraph(*Then, {}, {});
-  const ShapeInfo *EI = C.RunSubgraph(*Else, {}, {});
+  const ShapeInfo *TI = C.RunSubgraph("then_branch", *Then, {}, {});
+  const ShapeInfo *EI = C.RunSubgraph("else_branch", *Else, {}, {});
   std::optional<int64_t> Cond;
   if (auto V = C.intValues(0); V && V->size() == 1)
     Cond = (*V)[0];
+  if (Cond)
+    C.Condition = *Cond != 0;
   for (size_t I = 0; I < C.numOutputs(); ++I) {
     TensorType T = bodyOutput(*Then, TI, I), E = bodyOutput(*Else, EI, I);
     C.setOutput(I, Cond ? (*Cond ? T : E) : mergeTypes(T, E));
@@ -92,7 +99,7 @@ void inferLoop(InferContext &C) {
     In.push_back(C.input(2 + I) ? *C.input(2 + I) : TensorType{});
     InV.push_back(nullptr);
   }
-  const ShapeInfo *BI = C.RunSubgraph(*Body, In, InV);
+  const ShapeInfo *BI = C.RunSubgraph("body", *Body, In, InV);
   bool NeverStops = false;
   if (BI && !Body->Outputs.empty())
     if (const ConstValue *V = BI->value(Body->Outputs[0]); V && V->Ints.size() == 1 && V->Ints[0])
@@ -105,8 +112,55 @@ void inferLoop(InferContext &C) {
   else
     Trip = S.symbol(tripSymbol(C));
   C.TripCount = Trip;
+  // A carried value whose dims change between iterations (a KV cache grown by
+  // Concat): the body's cost differs per iteration, so it is re-inferred once
+  // per iteration, each with the previous iteration's carried types, when the
+  // trip count is a known number small enough to unroll.
+  auto Changes = [&](const ShapeInfo *Info, llvm::ArrayRef<TensorType> Ins) {
+    for (size_t I = 0; I < NCarried; ++I) {
+      TensorType Out = bodyOutput(*Body, Info, 1 + I);
+      if (Out.Dims && Ins[2 + I].Dims && *Out.Dims != *Ins[2 + I].Dims)
+        return true;
+    }
+    return false;
+  };
+  bool Varies = false;
+  if (Changes(BI, In)) {
+    auto K = Trip.asConst();
+    size_t BodyNodes = std::max<size_t>(Body->Nodes.size(), 1);
+    if (!K) {
+      C.LoopProblem = "its carried dims change between iterations and its trip count is not a "
+                      "known number (give it with --trip-count)";
+    } else if (*K > kMaxUnrolledIterations ||
+               static_cast<uint64_t>(*K) * BodyNodes > kMaxUnrolledNodes) {
+      C.LoopProblem = "its carried dims change between iterations and " + std::to_string(*K) +
+                      " iterations of a " + std::to_string(Body->Nodes.size()) +
+                      "-node body exceed the unrolling limit";
+    } else {
+      C.PerIteration = true;
+      std::vector<ConstValue> Iter(1);
+      for (int64_t It = 1; It < *K && BI; ++It) {
+        for (size_t I = 0; I < NCarried; ++I)
+          In[2 + I] = bodyOutput(*Body, BI, 1 + I);
+        Iter[0] = ConstValue{};
+        Iter[0].Ints.push_back(S.constant(It));
+        InV[0] = &Iter[0];
+        BI = C.RunSubgraph("body", *Body, In, InV);
+      }
+      Varies = true;
+    }
+  }
   for (size_t I = 0; I < C.numOutputs(); ++I) {
     TensorType T = bodyOutput(*Body, BI, 1 + I);
+    if (Varies && I < NCarried) {
+      C.setOutput(I, T); // The last iteration's carried values are the Loop's outputs.
+      continue;
+    }
+    if (Varies) {
+      // Scan outputs of different sizes per iteration are not one stacked shape.
+      C.setOutput(I, TensorType{T.Elem, std::nullopt});
+      continue;
+    }
     if (I < NCarried) {
       // A carried value keeps the dims its initial value and the body agree on.
       C.setOutput(I, C.input(2 + I) ? mergeTypes(*C.input(2 + I), T) : T);
@@ -148,7 +202,7 @@ void inferScan(InferContext &C) {
     }
     In.push_back(std::move(T));
   }
-  const ShapeInfo *BI = C.RunSubgraph(*Body, In, {});
+  const ShapeInfo *BI = C.RunSubgraph("body", *Body, In, {});
   C.TripCount = Len;
   for (size_t I = 0; I < C.numOutputs(); ++I) {
     TensorType T = bodyOutput(*Body, BI, I);
@@ -194,7 +248,7 @@ void inferScan8(InferContext &C) {
     }
     In.push_back(std::move(T));
   }
-  const ShapeInfo *BI = C.RunSubgraph(*Body, In, {});
+  const ShapeInfo *BI = C.RunSubgraph("body", *Body, In, {});
   C.TripCount = C.sym().mul(Batch, Len);
   for (size_t I = 0; I < C.numOutputs(); ++I) {
     TensorType T = bodyOutput(*Body, BI, I);
@@ -218,7 +272,7 @@ void inferSequenceMap(InferContext &C) {
   std::vector<TensorType> In;
   for (size_t I = 0; I < C.numInputs(); ++I)
     In.push_back(C.input(I) ? *C.input(I) : TensorType{});
-  const ShapeInfo *BI = C.RunSubgraph(*Body, In, {});
+  const ShapeInfo *BI = C.RunSubgraph("body", *Body, In, {});
   for (size_t I = 0; I < C.numOutputs(); ++I)
     C.setOutput(I, bodyOutput(*Body, BI, I));
 }
