@@ -30,15 +30,34 @@ struct TensorType {
 };
 
 /// The known contents of a small tensor: integers as expressions (so that a
-/// dim read by Shape stays symbolic) or concrete reals.
+/// dim read by Shape stays symbolic) or concrete reals. A sequence value
+/// (SplitToSequence, SequenceConstruct ...) lists its elements instead.
 struct ConstValue {
   DType Elem = DType::Int64;
   llvm::SmallVector<int64_t, 4> Dims;
   llvm::SmallVector<Expr, 8> Ints;    ///< Filled for integer and bool tensors.
   llvm::SmallVector<double, 4> Reals; ///< Filled for floating-point tensors.
+  /// Set for a sequence whose every element is known; Elements holds them in
+  /// order. Dims is then {0} with no Ints or Reals, so a tensor rule handed a
+  /// sequence by a malformed model sees an empty tensor, never an
+  /// inconsistent one.
+  bool Sequence = false;
+  std::vector<ConstValue> Elements;
 
   bool isReal() const { return isFloatDType(Elem); }
   size_t size() const { return isReal() ? Reals.size() : Ints.size(); }
+  /// Elements [Begin, Begin + Len) along Axis (Split, SplitToSequence);
+  /// nullopt for a sequence, a range outside the dims or a malformed value.
+  std::optional<ConstValue> slice(size_t Axis, int64_t Begin, int64_t Len) const;
+  /// A sequence value of these elements.
+  static ConstValue sequence(DType Elem, std::vector<ConstValue> Elements) {
+    ConstValue V;
+    V.Elem = Elem;
+    V.Dims = {0};
+    V.Sequence = true;
+    V.Elements = std::move(Elements);
+    return V;
+  }
 };
 
 enum class NodeStatus : uint8_t {

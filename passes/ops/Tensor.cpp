@@ -771,6 +771,64 @@ void inferSlice(InferContext &C) {
     C.setOutputValue(0, std::move(R));
 }
 
+} // namespace
+
+std::optional<ConstValue> ConstValue::slice(size_t Axis, int64_t Begin, int64_t Len) const {
+  const ConstValue &V = *this;
+  if (V.Sequence || Axis >= V.Dims.size() || Begin < 0 || Len < 0 || Begin + Len > V.Dims[Axis])
+    return std::nullopt;
+  auto Total = count(V.Dims);
+  if (!Total || static_cast<size_t>(*Total) != V.size())
+    return std::nullopt; // Not a well-formed value: propagate nothing.
+  // Row-major: Outer blocks of (Dims[Axis] x Inner) elements; copy rows Begin..Begin+Len.
+  int64_t Outer = 1, Inner = 1;
+  for (size_t I = 0; I < Axis; ++I)
+    Outer *= V.Dims[I];
+  for (size_t I = Axis + 1; I < V.Dims.size(); ++I)
+    Inner *= V.Dims[I];
+  int64_t D = V.Dims[Axis];
+  ConstValue R;
+  R.Elem = V.Elem;
+  R.Dims = V.Dims;
+  R.Dims[Axis] = Len;
+  for (int64_t O = 0; O < Outer; ++O) {
+    size_t From = static_cast<size_t>((O * D + Begin) * Inner);
+    size_t N = static_cast<size_t>(Len * Inner);
+    if (V.isReal())
+      R.Reals.append(V.Reals.begin() + From, V.Reals.begin() + From + N);
+    else
+      R.Ints.append(V.Ints.begin() + From, V.Ints.begin() + From + N);
+  }
+  return R;
+}
+
+namespace {
+
+/// Split's piece sizes along an axis of concrete length Dim: the given sizes
+/// when they add up to Dim, else NOut equal parts (opset 18: the last one may
+/// be smaller); nullopt when the pieces do not tile the axis.
+std::optional<llvm::SmallVector<int64_t, 8>>
+splitSizes(int64_t Dim, const std::optional<llvm::SmallVector<int64_t, 8>> &Given, size_t NOut) {
+  if (NOut == 0)
+    return std::nullopt;
+  llvm::SmallVector<int64_t, 8> Sizes;
+  if (Given) {
+    Sizes = *Given;
+  } else {
+    int64_t N = static_cast<int64_t>(NOut);
+    int64_t Chunk = (Dim + N - 1) / N;
+    Sizes.assign(NOut, Chunk);
+    Sizes.back() = Dim - Chunk * (N - 1);
+  }
+  int64_t Sum = 0;
+  for (int64_t X : Sizes)
+    if (X < 0 || __builtin_add_overflow(Sum, X, &Sum))
+      return std::nullopt;
+  if (Sum != Dim || Sizes.size() != NOut)
+    return std::nullopt;
+  return Sizes;
+}
+
 void inferSplit(InferContext &C) {
   SymContext &S = C.sym();
   const Shape *In = C.inShape(0);
@@ -815,6 +873,21 @@ void inferSplit(InferContext &C) {
         Out[static_cast<size_t>(*Axis)] = Chunk;
     }
     C.setOutput(I, C.inType(0), Out);
+  }
+  // Values: tf2onnx builds Pad's pads as Concat(Split(const)); without this
+  // every shape after such a Pad is unknown.
+  const ConstValue *V = C.value(0);
+  if (!V || V->Sequence || V->Dims.size() != In->size())
+    return;
+  size_t A = static_cast<size_t>(*Axis);
+  auto Pieces = splitSizes(V->Dims[A], Sizes, NOut);
+  if (!Pieces)
+    return;
+  int64_t Begin = 0;
+  for (size_t I = 0; I < NOut; ++I) {
+    if (auto R = V->slice(A, Begin, (*Pieces)[I]))
+      C.setOutputValue(I, std::move(*R));
+    Begin += (*Pieces)[I];
   }
 }
 
