@@ -29,6 +29,8 @@ struct AnalyzeArgs {
   // Issue 3: control flow and shape-carrying inputs from files.
   std::vector<std::string> TripCounts;
   std::vector<std::string> InputData;
+  std::string Branch = "range";
+  std::string Subgraphs = "show";
   bool Quiet = false;
   unsigned MaxDiags = 20;
   // Traffic, memory and roofline (docs/traffic-model.md).
@@ -135,6 +137,11 @@ llvm::Error addControlFlowOptions(const AnalyzeArgs &A, AnalysisOptions &O) {
   for (llvm::StringRef D : A.InputData)
     if (auto E = readInputData(D, O))
       return E;
+  using BC = AnalysisOptions::BranchChoice;
+  O.Branch = A.Branch == "then" ? BC::Then
+             : A.Branch == "else" ? BC::Else
+             : A.Branch == "max"  ? BC::Max
+                                  : BC::Range;
   return llvm::Error::success();
 }
 
@@ -262,6 +269,7 @@ int run(const AnalyzeArgs &A) {
   R->View.Group = *G;
   R->View.Sort = *S;
   R->View.ScopeDepth = A.ScopeDepth;
+  R->View.ShowSubgraphs = A.Subgraphs == "show";
   if (F->EmbedsGraph) {
     // Big graphs are drawn with repeated blocks folded so the page stays light.
     GraphOptions GO;
@@ -313,6 +321,15 @@ RunFn setupAnalyze(CLI::App &Sub) {
                  "or a convention file");
   Sub.add_option("--trip-count", A->TripCounts,
                  "iterations of a Loop whose count is not a constant: NODE=K (repeatable)");
+  Sub.add_option("--branch", A->Branch,
+                 "an If whose condition depends on the data costs: range (min..max of its "
+                 "branches), then, else, or max")
+      ->check(CLI::IsMember({"range", "then", "else", "max"}))
+      ->capture_default_str();
+  Sub.add_option("--subgraphs", A->Subgraphs,
+                 "rows of If/Loop/Scan bodies and function bodies under their node: show or fold")
+      ->check(CLI::IsMember({"show", "fold"}))
+      ->capture_default_str();
   Sub.add_option("--input-data", A->InputData,
                  "values of a shape-carrying input from a TensorProto file: NAME=FILE.pb "
                  "(repeatable)");
