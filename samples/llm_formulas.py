@@ -133,6 +133,89 @@ def compute_bound_batch(m, hw, context, wbytes=2, kv_bytes=2):
     return math.ceil((W / hw["bandwidth"]) / slope)
 
 
+def decode_bytes_int4(m, batch, context, block, act_bytes=2, kv_bytes=2):
+    """The genai form's decode step: every MatMulNBits weight and scale once, the fp16 embedding one
+    row per sequence, the norms, and the cache as for fp16."""
+    stored = m.int4_weight_bytes(block, scale_bytes=act_bytes, embed_bytes=act_bytes, norm_bytes=act_bytes)
+    return stored - m.embed_params() * act_bytes + batch * m.d * act_bytes \
+        + batch * context * m.kv_bytes_per_token(kv_bytes)
+
+
+def context_limit_for_compute_bound(m, hw, wbytes=2, kv_bytes=2):
+    """Largest context at which some batch still makes decode compute-bound: one sequence's MACs
+    (weights + 2 L C d) take longer at peak than reading its C tokens of cache."""
+    R = hw["flops_fp16"] / 2
+    C = 1
+    while True:
+        M = m.decode_macs(1, C + 1)
+        c = (C + 1) * m.kv_bytes_per_token(kv_bytes) + m.d * wbytes
+        if M / R <= c / hw["bandwidth"]:
+            return C
+        C += 1
+
+
+def scenario(hw=H100, context=4096, prompt=2048):
+    """The README scenario and the 70B counterpart, with the arithmetic spelled out."""
+    out = []
+    w = out.append
+    m = Llama(**CONFIGS["llama2-7b"])
+    BW, R = hw["bandwidth"], hw["flops_fp16"] / 2
+    kvpt = m.kv_bytes_per_token()
+    wstep = m.decode_weight_bytes(1)
+    w(f"Llama-2-7B fp16, {hw['name']}: {BW / 1e12} TB/s, {hw['flops_fp16'] / 1e12} TFLOPS fp16 "
+      f"({R / 1e12} T MAC/s), {hw['dram_bytes']:,} bytes; context {context}")
+    w(f"  weights read per step = ({m.params():,} - {m.embed_params():,} embedding) x 2 + 1 row x {m.d} x 2"
+      f" = {wstep:,} B")
+    w(f"  cache per step = {context} x {kvpt:,} = {context * kvpt:,} B (read {context - 1} tokens, append 1)")
+    for B in (1, 2, 4, 8, 16, 32, 64):
+        p = decode_point(m, hw, B, context)
+        w(f"  batch {B:3}: {p['bytes']:,} B / {BW:.3g} = {p['t_mem'] * 1e3:.4f} ms; "
+          f"{p['macs']:,} MAC / {R:.4g} = {p['t_compute'] * 1e3:.4f} ms -> {p['bound']}-bound, "
+          f"{p['tokens_per_second']:.1f} tok/s ({p['tokens_per_second_per_sequence']:.1f} per sequence)")
+    free = hw["dram_bytes"] - m.weight_bytes()
+    w(f"  fit: ({hw['dram_bytes']:,} - {m.weight_bytes():,} weights) // {context * kvpt:,} = "
+      f"{max_batch(m, hw, context)} sequences (80 GiB: "
+      f"{(80 * 2**30 - m.weight_bytes()) // (context * kvpt)})")
+    M1 = m.decode_macs(1, context)
+    c1 = m.decode_bytes(1, context) - m.decode_bytes(0, context)
+    w(f"  compute-bound batch: each sequence adds {M1:,} MAC = {M1 / R * 1e6:.2f} us at peak but "
+      f"{c1:,} B = {c1 / BW * 1e6:.1f} us of cache reads; {compute_bound_batch(m, hw, context)}"
+      f" (a batch turns compute-bound only while context <= {context_limit_for_compute_bound(m, hw)})")
+    for C in (16, 32, 64):
+        w(f"    at context {C}: compute-bound from batch {compute_bound_batch(m, hw, C)}")
+    wonly = m.decode_weight_bytes(0) / BW / (m.linear_params() / R)
+    w(f"  weights alone (no cache): compute-bound from batch {math.ceil(wonly)} "
+      f"({m.decode_weight_bytes(0):,} B / BW over {m.linear_params():,} MAC / R)")
+    pm = m.macs(1, prompt, 0)
+    pb = m.decode_weight_bytes(prompt) + prompt * kvpt
+    w(f"  prefill {prompt}: {pm:,} MAC / R = {pm / R * 1e3:.3f} ms; bytes {pb:,} / BW = "
+      f"{pb / BW * 1e3:.3f} ms -> TTFT {max(pm / R, pb / BW) * 1e3:.3f} ms")
+
+    for block in (32, 128):
+        b1 = decode_bytes_int4(m, 1, context, block)
+        w(f"  int4 block {block} (genai form, fp16 scales/embedding/cache): weights {m.int4_weight_bytes(block):,} B;"
+          f" batch 1 step {b1:,} B -> {BW / b1:.1f} tok/s")
+
+    m = Llama(**CONFIGS["llama2-70b"])
+    kvpt = m.kv_bytes_per_token()
+    w(f"Llama-2-70B (GQA 64/8), context {context}: params {m.params():,}, fp16 weights {m.weight_bytes():,} B"
+      f" > {hw['dram_bytes']:,}: does not fit one device")
+    for block in (32, 128):
+        sb = m.int4_weight_bytes(block)
+        free = hw["dram_bytes"] - sb
+        b1 = decode_bytes_int4(m, 1, context, block)
+        w(f"  int4 block {block}: weights {sb:,} B; max batch {free // (context * kvpt)}; batch 1 step "
+          f"{b1:,} B -> {BW / b1:.1f} tok/s")
+    half = (m.weight_bytes() // 2, context * kvpt // 2)
+    w(f"  fp16 on 2 devices (tensor parallel, weights and cache split evenly, no communication cost): "
+      f"{half[0]:,} B weights per device, max batch {(hw['dram_bytes'] - half[0]) // half[1]}, batch 1 "
+      f"{BW / (m.decode_bytes(1, context) / 2):.1f} tok/s")
+    p = decode_point(m, hw, 1, context)
+    w(f"  fp16 batch 1 (as if it fit): {p['bytes']:,} B -> {p['tokens_per_second']:.2f} tok/s; "
+      f"compute-bound batch {compute_bound_batch(m, hw, context)}")
+    return "\n".join(out)
+
+
 def summary(name, hw=H100, context=4096, prompt=2048):
     m = Llama(**CONFIGS[name])
     kvpt = m.kv_bytes_per_token()
@@ -163,7 +246,11 @@ def main():
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--context", type=int, default=4096)
     ap.add_argument("--prompt", type=int, default=2048)
+    ap.add_argument("--scenario", action="store_true", help="the README scenario with its arithmetic")
     a = ap.parse_args()
+    if a.scenario:
+        print(scenario(context=a.context, prompt=a.prompt))
+        return
     rows = [summary(n, context=a.context, prompt=a.prompt) for n in CONFIGS]
     if a.json:
         print(json.dumps(rows, indent=1))
