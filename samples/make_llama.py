@@ -229,10 +229,11 @@ class HfDecoder(Decoder):
         self.norm = norm
         self.fp16 = dtype == TensorProto.FLOAT16
 
-    def matmul(self, scope, x, name, n_in, n_out):
+    def matmul(self, scope, x, name, n_in, n_out, outputs=None):
+        """x @ W with W stored [in, out], the transposed torch Linear weight an export writes."""
         w = self.store.add(name, [n_in, n_out], self.T,
                            lambda: self.linear_logical(name, n_out, n_in).T)
-        return self.g.op(f"{scope}/MatMul", "MatMul", [x, w])
+        return self.g.op(f"{scope}/MatMul", "MatMul", [x, w], outputs=outputs)
 
     def rmsnorm(self, scope, x, wname):
         g, F = self.g, TensorProto.FLOAT
@@ -370,13 +371,9 @@ class HfDecoder(Decoder):
         for i in range(m.L):
             x = self.layer(i, x, cos, sin, mask)
         x = self.rmsnorm("/model/norm", x, "model.norm.weight")
+        y = self.matmul("/lm_head", x, "lm_head.weight", m.d, m.V, outputs=None if self.fp16 else ["logits"])
         if self.fp16:  # logits = logits.float()
-            y = self.matmul("/lm_head", x, "lm_head.weight", m.d, m.V)
             g.op("/Cast", "Cast", [y], outputs=["logits"], to=TensorProto.FLOAT)
-        else:
-            w = self.store.add("lm_head.weight", [m.d, m.V], self.T,
-                               lambda: self.linear_logical("lm_head.weight", m.V, m.d).T)
-            g.op("/lm_head/MatMul", "MatMul", [x, w], outputs=["logits"])
         ins = [helper.make_tensor_value_info("input_ids", I64, ["batch_size", "sequence_length"]),
                helper.make_tensor_value_info("attention_mask", I64, ["batch_size", "total_sequence_length"]),
                helper.make_tensor_value_info("position_ids", I64, ["batch_size", "sequence_length"])]
