@@ -138,7 +138,7 @@ llvm::Error addControlFlowOptions(const AnalyzeArgs &A, AnalysisOptions &O) {
     if (auto E = readInputData(D, O))
       return E;
   using BC = AnalysisOptions::BranchChoice;
-  O.Branch = A.Branch == "then" ? BC::Then
+  O.Branch = A.Branch == "then"   ? BC::Then
              : A.Branch == "else" ? BC::Else
              : A.Branch == "max"  ? BC::Max
                                   : BC::Range;

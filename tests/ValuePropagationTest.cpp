@@ -31,7 +31,8 @@ std::vector<std::string> valuesOf(AnalysisManager &AM, llvm::StringRef Name) {
 // are concatenated as p1,p0,p2,p3: begins (1,2,0,0), ends (0,0,3,4), so
 // [1,3,8,8] becomes [1+1+0, 3+2+0, 8+0+3, 8+0+4]. A wrong piece order gives
 // other dims.
-TEST_CASE("Values: Pad whose pads are Concat(Split(const)) has exact dims, split attribute (opset 11)") {
+TEST_CASE(
+    "Values: Pad whose pads are Concat(Split(const)) has exact dims, split attribute (opset 11)") {
   auto M = parseModel(R"(<ir_version: 7, opset_import: ["" : 11]>
 g (float[1,3,8,8] X) => (float Y) <int64[8] q = {0, 0, 1, 2, 0, 0, 3, 4}> {
   p0, p1, p2, p3 = Split <axis = 0, split = [2, 2, 2, 2]> (q)
@@ -43,7 +44,8 @@ g (float[1,3,8,8] X) => (float Y) <int64[8] q = {0, 0, 1, 2, 0, 0, 3, 4}> {
   CHECK(dimsOf(AM, "Y") == Dims{"2", "5", "11", "12"});
 }
 
-TEST_CASE("Values: Pad whose pads are Concat(Split(const)) has exact dims, split input (opset 13)") {
+TEST_CASE(
+    "Values: Pad whose pads are Concat(Split(const)) has exact dims, split input (opset 13)") {
   auto M = parseModel(R"(<ir_version: 8, opset_import: ["" : 13]>
 g (float[1,3,8,8] X) => (float Y) <int64[8] q = {0, 0, 1, 2, 0, 0, 3, 4}, int64[3] sp = {2, 4, 2}> {
   a, b, c = Split <axis = 0> (q, sp)
@@ -154,7 +156,8 @@ g (float[5] X) => (float Y) <int64[5] c = {1, 1, 1, 5, 7}, int64 two = {2}, int6
   CHECK(valuesOf(AM, "n") == Dims{"3"});
 }
 
-TEST_CASE("Values: ConcatFromSequence of a sequence built with SequenceConstruct and SequenceInsert") {
+TEST_CASE(
+    "Values: ConcatFromSequence of a sequence built with SequenceConstruct and SequenceInsert") {
   auto M = parseModel(R"(<ir_version: 8, opset_import: ["" : 13]>
 g (float[N,3,4] X) => (float Y) <int64[2] sp = {1, 2}, int64 i0 = {0}, int64 i1 = {1}> {
   s = Shape(X)

@@ -304,8 +304,8 @@ void inferConcatFromSequence(InferContext &C) {
   if (SV && !SV->Elements.empty()) {
     int64_t Rank = static_cast<int64_t>(SV->Elements.front().Dims.size()) + (NewAxis ? 1 : 0);
     auto Axis = normalizeAxis(C.attrInt("axis", 0), Rank);
-    if (auto R = Axis ? concatValues(SV->Elements, static_cast<size_t>(*Axis), NewAxis)
-                      : std::nullopt) {
+    if (auto R =
+            Axis ? concatValues(SV->Elements, static_cast<size_t>(*Axis), NewAxis) : std::nullopt) {
       C.setOutput(0, typeOf(C.sym(), *R));
       return C.setOutputValue(0, std::move(*R));
     }

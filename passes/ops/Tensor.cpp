@@ -81,7 +81,6 @@ void inferSize(InferContext &C) {
   C.setOutputValue(0, std::move(V));
 }
 
-
 void inferConstant(InferContext &C) {
   SymContext &S = C.sym();
   if (const TensorData *T = C.attrTensor("value")) {
@@ -835,7 +834,8 @@ void inferSplit(InferContext &C) {
   size_t NOut = C.numOutputs();
   auto unknownAll = [&] {
     for (size_t I = 0; I < NOut; ++I)
-      C.setOutput(I, C.inType(0), In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
+      C.setOutput(I, C.inType(0),
+                  In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
   };
   if (!In) {
     unknownAll();
@@ -921,7 +921,8 @@ void inferTile(InferContext &C) {
   const Shape *In = C.inShape(0);
   auto Rep = C.exprValues(1);
   if (!In || !Rep || Rep->size() != In->size()) {
-    C.setOutput(0, C.inType(0), In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
+    C.setOutput(0, C.inType(0),
+                In ? std::optional<Shape>(Shape(In->size(), Expr())) : std::nullopt);
     return C.fail("repeats are not known");
   }
   Shape Out;
@@ -1156,8 +1157,7 @@ void inferDepthToSpace(InferContext &C) {
   }
   Expr BB = S.constant(B * B), Bk = S.constant(B);
   bool ToSpace = C.node().OpType == "DepthToSpace";
-  Shape Out = {(*In)[0],
-               ToSpace ? S.floorDiv((*In)[1], BB) : S.mul((*In)[1], BB),
+  Shape Out = {(*In)[0], ToSpace ? S.floorDiv((*In)[1], BB) : S.mul((*In)[1], BB),
                ToSpace ? S.mul((*In)[2], Bk) : S.floorDiv((*In)[2], Bk),
                ToSpace ? S.mul((*In)[3], Bk) : S.floorDiv((*In)[3], Bk)};
   C.setOutput(0, C.inType(0), Out);
@@ -1168,7 +1168,9 @@ void inferGatherElements(InferContext &C) {
   C.setOutput(0, C.inType(0), Ind ? Ind->Dims : std::nullopt);
 }
 
-void inferScatter(InferContext &C) { C.setOutput(0, C.inType(0), C.input(0) ? C.input(0)->Dims : std::nullopt); }
+void inferScatter(InferContext &C) {
+  C.setOutput(0, C.inType(0), C.input(0) ? C.input(0)->Dims : std::nullopt);
+}
 
 void inferGatherND(InferContext &C) {
   const Shape *Data = C.inShape(0), *Ind = C.inShape(1);
