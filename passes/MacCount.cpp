@@ -122,15 +122,11 @@ private:
   /// The subgraph cost entry for (enclosing graph, node, attribute), created
   /// on the first run and shared by later iterations.
   size_t childIndex(size_t GIdx, NodeId Id, const SubgraphRun &SR, const std::string &Path,
-                    const Graph &G, SubgraphRole Role, Expr Runs) {
+                    const Graph &G, SubgraphRole Role) {
     auto Key = std::make_tuple(GIdx, Id, SR.Attr);
     auto It = Children.find(Key);
-    if (It != Children.end()) {
-      GraphCost &GC = R.Subgraphs[It->second - 1];
-      GC.Runs = S.add(GC.Runs, Runs);
-      ++GC.Iterations;
+    if (It != Children.end())
       return It->second;
-    }
     GraphCost GC;
     GC.Path = subgraphPath(Path, G, G.node(Id), SR.Attr);
     GC.ParentGraph = GIdx;
@@ -139,7 +135,6 @@ private:
     GC.G = SR.Body;
     GC.SI = SR.Runs.front().get();
     GC.Role = Role;
-    GC.Runs = Runs;
     GC.Nodes.resize(SR.Body->Nodes.size());
     R.Subgraphs.push_back(std::move(GC));
     size_t Idx = R.Subgraphs.size();
@@ -153,7 +148,7 @@ private:
     RunSum Sum{S.constant(0), S.constant(0), S.constant(0), S.constant(0)};
     size_t N = AllRuns ? SR.Runs.size() : std::min<size_t>(SR.Runs.size(), 1);
     for (size_t K = 0; K < N; ++K) {
-      size_t CIdx = childIndex(GIdx, Id, SR, Path, G, Role, Mult);
+      size_t CIdx = childIndex(GIdx, Id, SR, Path, G, Role);
       std::string ChildPath = R.Subgraphs[CIdx - 1].Path;
       RunSum One =
           addRun(*SR.Body, *SR.Runs[K], Mult, CIdx, ChildPath, Role == SubgraphRole::NotTaken);
@@ -177,7 +172,7 @@ private:
     NodeCost C;
     const OpRule *Rule = Res.Rule;
     // An operator with a rule at another opset still has a known class.
-    const OpRule *Classify = Rule ? Rule : findAnyRule(N.Domain, N.OpType);
+    const OpRule *Classify = classifyingRule(&Res, N);
     C.Class = Classify ? Classify->Class : OpClass::Other;
     llvm::SmallVector<const TensorType *, 4> InTypes;
     llvm::SmallVector<const ConstValue *, 4> InValues;
@@ -345,18 +340,14 @@ private:
       // with no MACs (which costs nothing however often it runs) from one
       // whose total is then unknown; its rows keep the per-run figures.
       B = countChild(GIdx, Id, *Body, Path, G, SubgraphRole::Always, Runs ? Runs : Mult, false);
-      if (!Runs) {
-        for (GraphCost &GC : R.Subgraphs)
-          if (GC.ParentNode == Id && GC.G == Body->Body)
-            GC.Runs = Expr();
-        if (B.Max != S.constant(0))
-          B = RunSum{};
-      }
+      if (!Runs && B.Max != S.constant(0))
+        B = RunSum{};
     }
     C.Macs = B.Exact, C.MacsMin = B.Min, C.MacsMax = B.Max;
-    if (!Res.LoopProblem.empty() && B.Max != S.constant(0)) {
+    auto Problem = SI.LoopProblems.find(Id);
+    if (Problem != SI.LoopProblems.end() && B.Max != S.constant(0)) {
       C.Macs = C.MacsMin = C.MacsMax = Expr();
-      diag(Quiet, Severity::Warning, N.label(G), "MACs unknown: " + Res.LoopProblem);
+      diag(Quiet, Severity::Warning, N.label(G), "MACs unknown: " + Problem->second);
     } else if (!C.MacsMin) {
       diag(Quiet, Severity::Warning, N.label(G),
            "MACs unknown because a subgraph's MACs or trip count is unknown");
@@ -396,12 +387,6 @@ MacCounts MacCount::run(AnalysisManager &AM) {
   for (const NodeCost &NC : R.Nodes)
     Volume = S.add(Volume, NC.OutputElements);
   R.TensorVolume = Volume;
-  for (GraphCost &GC : R.Subgraphs) {
-    llvm::SmallVector<Expr, 0> Terms;
-    for (const NodeCost &NC : GC.Nodes)
-      Terms.push_back(NC.Macs);
-    GC.Total = llvm::all_of(Terms, [](Expr E) { return bool(E); }) ? S.sum(Terms) : Expr();
-  }
   return R;
 }
 

@@ -50,12 +50,7 @@ struct GraphCost {
   const Graph *G = nullptr;
   const ShapeInfo *SI = nullptr; ///< Its first (or only) run.
   SubgraphRole Role = SubgraphRole::Always;
-  /// Runs of this graph per run of the model (trip counts of the enclosing
-  /// loops multiplied; 0 for a branch not taken); null when unknown.
-  Expr Runs;
-  size_t Iterations = 1; ///< Per-iteration inferences summed (a Loop whose carried dims change).
   std::vector<NodeCost> Nodes; ///< Indexed by the graph's NodeIds: contributions to one model run.
-  Expr Total;                  ///< Sum of Nodes' MACs; null when any is unknown or a range.
 };
 
 /// A node whose operator no rule knows, so that nothing was counted for it.

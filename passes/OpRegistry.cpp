@@ -64,6 +64,12 @@ const OpRule *findAnyRule(llvm::StringRef Domain, llvm::StringRef OpType) {
   return findRule(Domain, OpType, 0);
 }
 
+const OpRule *classifyingRule(const NodeResolution *Res, const Node &N) {
+  if (Res && Res->Rule)
+    return Res->Rule;
+  return findAnyRule(N.Domain, N.OpType);
+}
+
 std::optional<llvm::SmallVector<int64_t, 8>> InferContext::intValues(size_t I) const {
   const ConstValue *V = value(I);
   if (!V || V->isReal())

@@ -155,6 +155,11 @@ struct OpRule {
 const OpRule *findRule(llvm::StringRef Domain, llvm::StringRef OpType, int64_t Opset);
 /// Any rule for (Domain, OpType), ignoring versions (for classification).
 const OpRule *findAnyRule(llvm::StringRef Domain, llvm::StringRef OpType);
+/// The rule that classifies a resolved node: the one shape inference ran, or,
+/// for a node without a rule at its opset, any version's (an operator's class
+/// and shape inputs do not change across versions); null when no rule knows
+/// the operator. Res may be null for a graph that was never inferred.
+const OpRule *classifyingRule(const NodeResolution *Res, const Node &N);
 /// Every rule, sorted by domain, op type and version.
 llvm::ArrayRef<OpRule> allRules();
 

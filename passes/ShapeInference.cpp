@@ -372,7 +372,8 @@ private:
         R.TripCounts[Id] = Ctx.TripCount;
       Res.Condition = Ctx.Condition;
       Res.PerIteration = Ctx.PerIteration;
-      Res.LoopProblem = Ctx.LoopProblem;
+      if (!Ctx.LoopProblem.empty())
+        R.LoopProblems[Id] = std::move(Ctx.LoopProblem);
     }
     for (const SubgraphRun &SR : Runs) {
       if (Res.Condition && SR.Attr == (*Res.Condition ? "else_branch" : "then_branch"))

@@ -82,8 +82,6 @@ struct NodeResolution {
   /// A Loop whose carried dims change between iterations: its body was
   /// re-inferred once per iteration (SubgraphRun::Runs holds each).
   bool PerIteration = false;
-  /// Why a Loop's cost cannot be known although its body's is (empty otherwise).
-  std::string LoopProblem;
 };
 
 /// The inference of one graph attribute of a node: an If branch, a Loop or
@@ -108,6 +106,9 @@ struct ShapeInfo {
   llvm::DenseMap<NodeId, llvm::SmallVector<SubgraphRun, 2>> Subgraphs;
   /// Iterations of each Loop/Scan node: a number, a formula, or a symbol.
   llvm::DenseMap<NodeId, Expr> TripCounts;
+  /// Loops whose cost cannot be known although their body's is, and why
+  /// (kept beside the per-node records: few nodes have one).
+  llvm::DenseMap<NodeId, std::string> LoopProblems;
 
   const ConstValue *value(ValueId V) const {
     auto It = Values.find(V);

@@ -48,7 +48,9 @@ const TensorData *storedIn(const Graph &G, ValueId V) {
 
 class Attributor {
 public:
-  Attributor(const Model &M, WeightInfo &R) : M(M), R(R) {}
+  Attributor(const Model &M, const ShapeInfo &Main, WeightInfo &R) : M(M), R(R) {
+    addInferred(M.Main, Main);
+  }
 
   /// Visits the nodes of G in Order, then the subgraphs of every node.
   void visit(const Graph &G, llvm::ArrayRef<NodeId> Order, std::vector<NodeWeights> &Nodes) {
@@ -72,7 +74,7 @@ public:
           if (Sub && !R.Subgraphs.count(Sub.get()))
             visitFileOrder(*Sub);
     for (NodeId Id : Order)
-      if (const Function *F = calledFunction(G.node(Id)))
+      if (const Function *F = findFunction(M, G.node(Id)))
         if (!R.Subgraphs.count(F->Body.get()))
           visitFileOrder(*F->Body);
   }
@@ -101,6 +103,15 @@ public:
   }
 
 private:
+  /// Records the shape result of every graph that was inferred (the first run of each).
+  void addInferred(const Graph &G, const ShapeInfo &SI) {
+    Inferred.try_emplace(&G, &SI);
+    for (const auto &E : SI.Subgraphs)
+      for (const SubgraphRun &SR : E.second)
+        if (SR.Body && !SR.Runs.empty())
+          addInferred(*SR.Body, *SR.Runs.front());
+  }
+
   void visitFileOrder(const Graph &Sub) {
     std::vector<NodeId> Order(Sub.Nodes.size());
     for (size_t I = 0; I < Order.size(); ++I)
@@ -114,20 +125,14 @@ private:
     R.Subgraphs[&Sub] = std::move(Nodes);
   }
 
-  const Function *calledFunction(const Node &N) {
-    for (const Function &F : M.Functions)
-      if (F.Name == N.OpType && F.Domain == N.Domain && F.Body && !F.Recursive)
-        return &F;
-    return nullptr;
-  }
-
   template <typename Fn> void paramsOf(const Graph &G, NodeId Id, Fn &&Each) {
     const Node &N = G.node(Id);
     if (N.Domain.empty() && (N.OpType == "Identity" || N.OpType == "Constant"))
       return;
-    const OpRule *Rule = findRule(N.Domain, N.OpType, M.opset(N.Domain));
-    if (!Rule)
-      Rule = findAnyRule(N.Domain, N.OpType);
+    // Shape inference's resolution of the node, where its graph was inferred.
+    auto Info = Inferred.find(&G);
+    const OpRule *Rule = classifyingRule(
+        Info == Inferred.end() ? nullptr : &Info->second->Nodes[static_cast<size_t>(Id)], N);
     OpClass Cls = Rule ? Rule->Class : OpClass::Other;
     uint32_t Mask = Rule ? Rule->ShapeInputs : 0;
     for (size_t I = 0; I < N.Inputs.size(); ++I) {
@@ -141,6 +146,7 @@ private:
 
   const Model &M;
   WeightInfo &R;
+  llvm::DenseMap<const Graph *, const ShapeInfo *> Inferred;
   /// Owner and users per tensor. NodeWeights live in vectors that are only
   /// moved (never reallocated element-wise) after their graph was visited.
   llvm::DenseMap<const TensorData *, const NodeWeights *> Owner;
@@ -152,7 +158,7 @@ private:
 WeightInfo Weights::run(AnalysisManager &AM) {
   const ShapeInfo &SI = AM.get<ShapeInference>();
   WeightInfo R;
-  Attributor A(AM.model(), R);
+  Attributor A(AM.model(), SI, R);
   A.visit(AM.model().Main, SI.Order, R.Nodes);
   A.finish();
   return R;

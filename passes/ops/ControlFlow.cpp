@@ -124,7 +124,6 @@ void inferLoop(InferContext &C) {
     }
     return false;
   };
-  bool Varies = false;
   if (Changes(BI, In)) {
     auto K = Trip.asConst();
     size_t BodyNodes = std::max<size_t>(Body->Nodes.size(), 1);
@@ -147,16 +146,15 @@ void inferLoop(InferContext &C) {
         InV[0] = &Iter[0];
         BI = C.RunSubgraph("body", *Body, In, InV);
       }
-      Varies = true;
     }
   }
   for (size_t I = 0; I < C.numOutputs(); ++I) {
     TensorType T = bodyOutput(*Body, BI, 1 + I);
-    if (Varies && I < NCarried) {
+    if (C.PerIteration && I < NCarried) {
       C.setOutput(I, T); // The last iteration's carried values are the Loop's outputs.
       continue;
     }
-    if (Varies) {
+    if (C.PerIteration) {
       // Scan outputs of different sizes per iteration are not one stacked shape.
       C.setOutput(I, TensorType{T.Elem, std::nullopt});
       continue;
