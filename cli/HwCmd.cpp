@@ -60,10 +60,10 @@ RunFn setupHw(CLI::App &Sub) {
       std::string Names;
       for (const OperatingPoint &Q : H->OperatingPoints)
         Names += (Names.empty() ? "" : ", ") + Q.Name;
-      return reportError(makeError(ErrorCategory::Usage,
-                                   "hardware profile " + H->File +
-                                       ": operating_points: no operating point '" +
-                                       A->OperatingPoint + "' (known: " + Names + ")"));
+      return reportError(
+          makeError(ErrorCategory::Usage, "hardware profile " + H->File +
+                                              ": operating_points: no operating point '" +
+                                              A->OperatingPoint + "' (known: " + Names + ")"));
     }
     std::vector<HwIssue> Issues = checkHardwareConsistency(*H);
     for (const HwIssue &I : Issues)

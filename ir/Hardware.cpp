@@ -32,15 +32,28 @@ struct Builtin {
 
 constexpr llvm::StringRef kPrecisions[] = {"int4", "int8", "fp8", "fp16", "bf16", "tf32", "fp32"};
 
-constexpr llvm::StringRef kTopKeys[] = {
-    "schema",           "name",      "title",      "vendor",
-    "kind",             "mac_units", "peak",       "vector_ops_per_cycle",
-    "vector_convention", "efficiency", "operating_points", "sram_bytes",
-    "dram_bytes",       "dram_bandwidth", "dram_bandwidth_gbps", "memory",
-    "host_link",        "sources",   "notes"};
-constexpr llvm::StringRef kPointKeys[] = {"name",  "frequency", "frequency_mhz", "voltage",
-                                          "process", "temperature_c", "power", "peak",
-                                          "dram_bandwidth", "note"};
+constexpr llvm::StringRef kTopKeys[] = {"schema",
+                                        "name",
+                                        "title",
+                                        "vendor",
+                                        "kind",
+                                        "mac_units",
+                                        "peak",
+                                        "vector_ops_per_cycle",
+                                        "vector_convention",
+                                        "efficiency",
+                                        "operating_points",
+                                        "sram_bytes",
+                                        "dram_bytes",
+                                        "dram_bandwidth",
+                                        "dram_bandwidth_gbps",
+                                        "memory",
+                                        "host_link",
+                                        "sources",
+                                        "notes"};
+constexpr llvm::StringRef kPointKeys[] = {
+    "name",          "frequency", "frequency_mhz", "voltage",        "process",
+    "temperature_c", "power",     "peak",          "dram_bandwidth", "note"};
 constexpr llvm::StringRef kFigureKeys[] = {"value", "source", "derived", "note"};
 constexpr llvm::StringRef kPeakKeys[] = {"dense", "sparse", "ops_per_mac", "note"};
 constexpr llvm::StringRef kSourceKeys[] = {"id", "url", "doc", "title", "date", "kind", "states"};
@@ -68,12 +81,18 @@ struct Unit {
   double Scale;
 };
 // Scales to the base unit of each kind (see parseHardwareQuantity).
-constexpr Unit kSizeUnits[] = {{"B", 1},          {"kB", 1e3},          {"KB", 1e3},
-                               {"MB", 1e6},       {"GB", 1e9},          {"TB", 1e12},
-                               {"KiB", 1024.0},   {"MiB", 1048576.0},   {"GiB", 1073741824.0},
+constexpr Unit kSizeUnits[] = {{"B", 1},
+                               {"kB", 1e3},
+                               {"KB", 1e3},
+                               {"MB", 1e6},
+                               {"GB", 1e9},
+                               {"TB", 1e12},
+                               {"KiB", 1024.0},
+                               {"MiB", 1048576.0},
+                               {"GiB", 1073741824.0},
                                {"TiB", 1099511627776.0}};
 constexpr Unit kFreqUnits[] = {{"Hz", 1e-6}, {"kHz", 1e-3}, {"MHz", 1}, {"GHz", 1e3}};
-constexpr Unit kRateUnits[] = {{"OPS", 1e-12}, {"GOPS", 1e-3},   {"TOPS", 1},      {"POPS", 1e3},
+constexpr Unit kRateUnits[] = {{"OPS", 1e-12},   {"GOPS", 1e-3},   {"TOPS", 1},   {"POPS", 1e3},
                                {"FLOPS", 1e-12}, {"GFLOPS", 1e-3}, {"TFLOPS", 1}, {"PFLOPS", 1e3}};
 constexpr Unit kDataRateUnits[] = {{"MT/s", 1}, {"GT/s", 1e3}, {"Mbps", 1}, {"Gbps", 1e3}};
 constexpr Unit kPowerUnits[] = {{"mW", 1e-3}, {"W", 1}};
@@ -159,8 +178,8 @@ private:
   std::string BandwidthKey = "dram_bandwidth";
 
   llvm::Error syntaxError() {
-    return makeError(ErrorCategory::Usage,
-                     "hardware profile " + File + ":" + (Syntax.empty() ? " malformed YAML" : Syntax));
+    return makeError(ErrorCategory::Usage, "hardware profile " + File + ":" +
+                                               (Syntax.empty() ? " malformed YAML" : Syntax));
   }
 
   void setError(llvm::yaml::Node *N, const llvm::Twine &Field, const llvm::Twine &Msg) {
@@ -394,7 +413,9 @@ private:
       if (llvm::isa<llvm::yaml::MappingNode>(V)) {
         forEachKey(V, Key, kEffKeys, [&](const std::string &K, llvm::yaml::Node *X) {
           double E = number(X, join(Key, K), "count");
-          (K == "mac" ? H.EfficiencyMac : K == "vector" ? H.EfficiencyVector : H.EfficiencyMemory) = E;
+          (K == "mac"      ? H.EfficiencyMac
+           : K == "vector" ? H.EfficiencyVector
+                           : H.EfficiencyMemory) = E;
           if (!Failed && !(E > 0 && E <= 1))
             setError(X, join(Key, K), "must be in (0, 1]");
         });
@@ -622,8 +643,8 @@ llvm::Expected<double> parseHardwareQuantity(llvm::StringRef Text, llvm::StringR
   if (!Int && !Frac)
     return makeError(ErrorCategory::Usage, "invalid number '" + Text + "'");
   if (I + 1 < T.size() && (T[I] == 'e' || T[I] == 'E') &&
-      (llvm::isDigit(T[I + 1]) || ((T[I + 1] == '+' || T[I + 1] == '-') && I + 2 < T.size() &&
-                                    llvm::isDigit(T[I + 2])))) {
+      (llvm::isDigit(T[I + 1]) ||
+       ((T[I + 1] == '+' || T[I + 1] == '-') && I + 2 < T.size() && llvm::isDigit(T[I + 2])))) {
     I += 2;
     Digits();
   }
@@ -659,9 +680,9 @@ llvm::Expected<double> parseHardwareQuantity(llvm::StringRef Text, llvm::StringR
   if (!Scale) {
     if (Known.empty())
       return makeError(ErrorCategory::Usage, "invalid number '" + Text + "' (no unit allowed)");
-    return makeError(ErrorCategory::Usage,
-                     "'" + Text + "': unknown unit '" + T.drop_front(I).ltrim() + "' (known: " +
-                         Known + ")");
+    return makeError(ErrorCategory::Usage, "'" + Text + "': unknown unit '" +
+                                               T.drop_front(I).ltrim() + "' (known: " + Known +
+                                               ")");
   }
   return V * *Scale;
 }
@@ -796,9 +817,9 @@ std::vector<HwIssue> checkHardwareConsistency(const HardwareProfile &H) {
       if (K.Dense.Value && K.Sparse.Value && *K.Dense.Value > 0) {
         double D = *K.Dense.Value, S = *K.Sparse.Value;
         if (S < D * 0.98 || S > 2 * D * 1.02)
-          Out.push_back({"peak." + Prec + ".sparse",
-                         "sparse " + fmt(S) + " TOPS is not between dense " + fmt(D) +
-                             " and twice dense (within 2%)"});
+          Out.push_back({"peak." + Prec + ".sparse", "sparse " + fmt(S) +
+                                                         " TOPS is not between dense " + fmt(D) +
+                                                         " and twice dense (within 2%)"});
       }
     }
   }
@@ -889,10 +910,11 @@ llvm::Expected<HardwareProfile> loadHardware(llvm::StringRef NameOrPath) {
       H->CatalogName = NameOrPath.str();
     return H;
   }
-  bool LooksLikePath = NameOrPath.contains('/') || NameOrPath.endswith(".yaml") ||
-                       NameOrPath.endswith(".yml");
+  bool LooksLikePath =
+      NameOrPath.contains('/') || NameOrPath.endswith(".yaml") || NameOrPath.endswith(".yml");
   if (!LooksLikePath) {
-    std::vector<llvm::StringRef> Names(builtinHardwareNames().begin(), builtinHardwareNames().end());
+    std::vector<llvm::StringRef> Names(builtinHardwareNames().begin(),
+                                       builtinHardwareNames().end());
     std::string Hint = didYouMean(NameOrPath, Names);
     return makeError(ErrorCategory::Usage,
                      "unknown hardware '" + NameOrPath + "'" + Hint +

@@ -65,11 +65,11 @@ struct HwSource {
 /// A described accelerator.
 struct HardwareProfile {
   std::string Name, Title, Vendor, Kind;
-  std::string File; ///< Where it was read from ("builtin:NAME" for the catalog).
+  std::string File;        ///< Where it was read from ("builtin:NAME" for the catalog).
   std::string CatalogName; ///< The name `--hw` takes for a catalog file (its file name).
-  int Schema = 0;   ///< 0 when the file does not say.
-  std::map<std::string, HwFigure> MacUnits; ///< Dense MACs per cycle by precision.
-  HwPeaks Peak;                             ///< Stated at the nominal (first) point.
+  int Schema = 0;          ///< 0 when the file does not say.
+  std::map<std::string, HwFigure> MacUnits;  ///< Dense MACs per cycle by precision.
+  HwPeaks Peak;                              ///< Stated at the nominal (first) point.
   std::map<std::string, HwFigure> VectorOps; ///< Elementwise results per cycle.
   std::string VectorConvention = "flops";
   double EfficiencyMac = 1, EfficiencyVector = 1, EfficiencyMemory = 1;

@@ -23,7 +23,7 @@ struct RooflineInfo {
   std::string Precision;
   OperatingPoint Point;
   std::optional<int64_t> MacUnits; ///< nullopt when the rate comes from a stated peak.
-  double MacsPerSecond = 0;         ///< The rate the bounds use.
+  double MacsPerSecond = 0;        ///< The rate the bounds use.
   double BandwidthBytesPerSecond = 0;
   double Utilization = 1.0;
   std::vector<LayerRoofline> Nodes;     ///< Indexed by NodeId.

@@ -67,8 +67,7 @@ std::optional<double> value(const HwFigure &F) { return F.Value; }
 
 } // namespace
 
-void writeHardwareList(llvm::ArrayRef<HardwareProfile> Profiles, bool Json,
-                       llvm::raw_ostream &OS) {
+void writeHardwareList(llvm::ArrayRef<HardwareProfile> Profiles, bool Json, llvm::raw_ostream &OS) {
   if (Json) {
     llvm::json::OStream J(OS, 2);
     J.array([&] {
@@ -103,14 +102,12 @@ void writeHardwareList(llvm::ArrayRef<HardwareProfile> Profiles, bool Json,
     auto BW = H.dramBandwidthGBps(P);
     std::string Title =
         H.Sources.empty() ? "(illustrative, not a real part: " + H.Name + ")" : H.Title;
-    OS << llvm::formatv("{0,-28}{1,-6}{2,+12}{3,+12}{4,+11}{5,+12}  {6}\n",
-                        H.CatalogName.empty() ? H.Name : H.CatalogName,
-                        H.Kind.empty() ? "-" : H.Kind, D.Tops ? num(*D.Tops) : "-",
-                        BW ? num(*BW) : "-",
-                        H.DramBytes.Value ? sizeText(*H.DramBytes.Value) : "-",
-                        H.SramBytes.Value && *H.SramBytes.Value > 0 ? sizeText(*H.SramBytes.Value)
-                                                                    : "-",
-                        Title);
+    OS << llvm::formatv(
+        "{0,-28}{1,-6}{2,+12}{3,+12}{4,+11}{5,+12}  {6}\n",
+        H.CatalogName.empty() ? H.Name : H.CatalogName, H.Kind.empty() ? "-" : H.Kind,
+        D.Tops ? num(*D.Tops) : "-", BW ? num(*BW) : "-",
+        H.DramBytes.Value ? sizeText(*H.DramBytes.Value) : "-",
+        H.SramBytes.Value && *H.SramBytes.Value > 0 ? sizeText(*H.SramBytes.Value) : "-", Title);
   }
   OS << "\nint8 TOPS are dense at 2 ops per MAC and the nominal operating point; "
         "`opaudit hw show NAME` gives every precision, the sources and the notes.\n";

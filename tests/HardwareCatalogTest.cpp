@@ -91,9 +91,8 @@ TEST_CASE("Hardware catalog: hw show figures match the datasheets (dense, 2 ops 
     const char *Name;
     double Int8Tops, BandwidthGBps;
   } Cases[] = {
-      {"h100-sxm", 1979, 3350},       {"a100-sxm-80gb", 624, 2039},
-      {"t4", 130, 320},               {"l4", 242.5, 300},
-      {"jetson-agx-orin-64gb", 137.5, 204.8}, {"mi300x", 2614.9, 5300},
+      {"h100-sxm", 1979, 3350}, {"a100-sxm-80gb", 624, 2039},           {"t4", 130, 320},
+      {"l4", 242.5, 300},       {"jetson-agx-orin-64gb", 137.5, 204.8}, {"mi300x", 2614.9, 5300},
   };
   for (const Case &C : Cases) {
     CAPTURE(C.Name);
@@ -112,8 +111,7 @@ TEST_CASE("Hardware catalog: hw show figures match the datasheets (dense, 2 ops 
   CHECK(builtin("mi300x").DramBandwidthGBps.Value == doctest::Approx(5300));
   // Where MAC units and clock are both known, they reproduce the stated peak within 2%.
   HardwareProfile A = builtin("a100-sxm-80gb");
-  CHECK(*A.macRate("int8", *A.operatingPoint("")) * 2 / 1e12 ==
-        doctest::Approx(624).epsilon(0.02));
+  CHECK(*A.macRate("int8", *A.operatingPoint("")) * 2 / 1e12 == doctest::Approx(624).epsilon(0.02));
 }
 
 TEST_CASE("Hardware catalog: a peak belongs to the operating point it is stated for") {
@@ -131,7 +129,8 @@ TEST_CASE("Hardware catalog: a peak belongs to the operating point it is stated 
   CHECK(*Base.Tops == doctest::Approx(40960.0 * 585e6 * 2 / 1e12));
   // MI300X's 1900 MHz deterministic point scales with the clock, not the 2100 MHz peak.
   HardwareProfile M = builtin("mi300x");
-  CHECK(peak(M, "int8", "deterministic-1900") == doctest::Approx(2614.9 * 1900 / 2100).epsilon(1e-4));
+  CHECK(peak(M, "int8", "deterministic-1900") ==
+        doctest::Approx(2614.9 * 1900 / 2100).epsilon(1e-4));
   // The Xeon states no peak: AMX rate x base clock.
   CHECK(peak(builtin("xeon-8480plus"), "int8") == doctest::Approx(229.376));
 }
@@ -194,9 +193,10 @@ sources:
 }
 
 TEST_CASE("Hardware profiles: v1 files read as before") {
-  HardwareProfile H = parsed("name: v1\nmac_units: {int8: 2048, fp16: 512}\noperating_points:\n"
-                             "  - {name: a, frequency_mhz: 1000, voltage: 0.9, process: TT, "
-                             "temperature_c: 25}\nsram_bytes: 4194304\ndram_bandwidth_gbps: 25.6\n");
+  HardwareProfile H =
+      parsed("name: v1\nmac_units: {int8: 2048, fp16: 512}\noperating_points:\n"
+             "  - {name: a, frequency_mhz: 1000, voltage: 0.9, process: TT, "
+             "temperature_c: 25}\nsram_bytes: 4194304\ndram_bandwidth_gbps: 25.6\n");
   CHECK(H.macUnits("int8") == 2048);
   CHECK(H.macUnits("fp32") == 0);
   CHECK(H.sramBytes() == 4194304);
@@ -209,12 +209,13 @@ TEST_CASE("Hardware profiles: v1 files read as before") {
 TEST_CASE("Hardware profiles: errors name the file and field, with a did-you-mean") {
   const std::string Ok = "name: x\nmac_units: {int8: 1}\noperating_points:\n"
                          "  - {name: a, frequency: 1GHz}\ndram_bandwidth: 1\n";
-  CHECK(hwError(Ok + "dram_bandwith: 2\n").find("unknown key 'dram_bandwith' (did you mean "
-                                               "'dram_bandwidth'?)") != std::string::npos);
+  CHECK(hwError(Ok + "dram_bandwith: 2\n")
+            .find("unknown key 'dram_bandwith' (did you mean "
+                  "'dram_bandwidth'?)") != std::string::npos);
   CHECK(hwError(Ok + "sram_bytes: 4MiBs\n").find("sram_bytes: '4MiBs': unknown unit 'MiBs'") !=
         std::string::npos);
-  CHECK(hwError(Ok + "peak:\n  int8: {headline: 5TOPS}\n")
-            .find("unknown key 'headline'") != std::string::npos);
+  CHECK(hwError(Ok + "peak:\n  int8: {headline: 5TOPS}\n").find("unknown key 'headline'") !=
+        std::string::npos);
   CHECK(hwError(Ok + "peak:\n  int8: {note: x}\n").find("peak.int8: say which figure") !=
         std::string::npos);
   CHECK(hwError(Ok + "peak:\n  int8: {dense: {source: a}}\n").find("needs 'value'") !=
@@ -313,7 +314,8 @@ TEST_CASE("Hardware CLI: hw list, hw show, --hw NAME and a user file's warnings"
   CHECK(Roof->get("mac_units")->kind() == llvm::json::Value::Null);
 
   // A part without DRAM bandwidth cannot bound the roofline: a usage error, one line.
-  auto NoBw = runCli("analyze " + samplePath("tiny_cnn.onnx") + " --hw hailo-8 --precision int8 -q");
+  auto NoBw =
+      runCli("analyze " + samplePath("tiny_cnn.onnx") + " --hw hailo-8 --precision int8 -q");
   CHECK(NoBw.Exit == 2);
   CHECK(NoBw.Err.find("dram_bandwidth: unknown") != std::string::npos);
 
