@@ -16,6 +16,8 @@ llvm::ArrayRef<CommandInfo> commands() {
       {"claim", "check a vendor TOPS/throughput claim: effective TOPS and MAC utilization",
        setupClaim},
       {"graph", "draw the graph with per-node MACs and weights (svg, png, dot)", setupGraph},
+      {"hw", "the hardware catalog: `hw list`, `hw show NAME` (dense peaks, memory, sources)",
+       setupHw},
   };
   return Table;
 }

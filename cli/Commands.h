@@ -33,5 +33,6 @@ RunFn setupSweep(CLI::App &Sub);
 RunFn setupReconcile(CLI::App &Sub);
 RunFn setupClaim(CLI::App &Sub);
 RunFn setupGraph(CLI::App &Sub);
+RunFn setupHw(CLI::App &Sub);
 
 } // namespace opaudit::cli

@@ -2,17 +2,21 @@
 #include "cli/TrafficOptions.h"
 #include "passes/Roofline.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <cmath>
 
 namespace opaudit::cli {
 
 void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
   Sub.add_option("--hw", A.Hw,
-                 "hardware profile (YAML, see samples/hardware/) for roofline bounds");
+                 "hardware: a catalog name (`opaudit hw list`) or a profile file, for roofline "
+                 "bounds");
   Sub.add_option("--operating-point", A.OperatingPoint,
                  "operating point of the profile (default: its first)");
   Sub.add_option("--precision", A.Precision,
-                 "MAC precision: int8|fp16|bf16|fp32 (default: from --weight-dtype, else fp32)");
+                 "MAC precision: int4|int8|fp8|fp16|bf16|tf32|fp32 (default: from "
+                 "--weight-dtype, else fp32)");
   Sub.add_option("--utilization", A.Utilization,
                  "fraction of peak MAC throughput assumed reachable, in (0, 1]");
   Sub.add_option("--sram", A.Sram, "on-chip SRAM in bytes (default: the profile's, else 0)");
@@ -65,9 +69,13 @@ llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
         return makeError(ErrorCategory::Usage, llvm::Twine(Opt) + " needs --hw PROFILE");
     return llvm::Error::success();
   }
-  auto H = loadHardwareProfile(A.Hw);
+  auto H = loadHardware(A.Hw);
   if (!H)
     return H.takeError();
+  // A user's file that breaks a consistency rule is still usable: say so once.
+  if (!H->File.starts_with("builtin:"))
+    for (const HwIssue &I : checkHardwareConsistency(*H))
+      llvm::errs() << "opaudit: warning: hardware profile " << H->File << ": " << I.str() << "\n";
   O.HardwarePath = A.Hw;
   O.OperatingPointName = A.OperatingPoint;
   O.Precision = A.Precision;
@@ -80,14 +88,21 @@ llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
                                                A.OperatingPoint + "' (known: " + Names + ")");
   }
   std::string Prec = effectivePrecision(O);
-  auto Units = H->macUnits(Prec);
-  if (!Units)
-    return makeError(ErrorCategory::Usage,
-                     "--precision expects int8, fp16, bf16 or fp32, got '" + Prec + "'");
-  if (*Units <= 0)
+  const OperatingPoint &P = *H->operatingPoint(A.OperatingPoint);
+  if (!H->macUnits(Prec))
+    return makeError(ErrorCategory::Usage, "--precision expects int4, int8, fp8, fp16, bf16, "
+                                           "tf32 or fp32, got '" +
+                                               Prec + "'");
+  if (!H->macRate(Prec, P))
     return makeError(ErrorCategory::Usage, "hardware profile " + A.Hw + ": mac_units." + Prec +
-                                               ": no MAC units for precision " + Prec +
+                                               ": no MAC units or stated peak for precision " +
+                                               Prec + " at " + P.Name +
                                                " (choose another with --precision)");
+  if (!H->dramBandwidthGBps(P))
+    return makeError(ErrorCategory::Usage,
+                     "hardware profile " + A.Hw + ": dram_bandwidth: unknown at " + P.Name +
+                         " (the part has no DRAM of its own, or none is published); the "
+                         "roofline needs an off-chip bandwidth");
   O.Hardware = std::move(*H);
   return llvm::Error::success();
 }

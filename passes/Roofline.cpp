@@ -35,24 +35,29 @@ RooflineInfo Roofline::run(AnalysisManager &AM) {
   const HardwareProfile &H = *O.Hardware;
   const OperatingPoint *P = H.operatingPoint(O.OperatingPointName);
   std::string Prec = effectivePrecision(O);
-  auto Units = H.macUnits(Prec);
-  if (!P || !Units || *Units <= 0) {
+  std::optional<double> Rate = P ? H.macRate(Prec, *P) : std::nullopt;
+  std::optional<double> Bandwidth = P ? H.dramBandwidthGBps(*P) : std::nullopt;
+  if (!P || !Rate || !Bandwidth || *Bandwidth <= 0) {
     // The CLI validates these; a library caller gets a diagnostic instead.
     R.Diags.push_back({Severity::Error, "",
                        "hardware profile '" + H.Name + "' has no operating point '" +
-                           O.OperatingPointName + "' or no MAC units for " + Prec});
+                           O.OperatingPointName + "', no MAC rate for " + Prec +
+                           " or no DRAM bandwidth"});
     return R;
   }
+  auto Units = H.macUnits(Prec);
   const TrafficInfo &T = AM.get<Traffic>();
   const Graph &G = AM.model().Main;
   R.Available = true;
   R.Profile = H.Name;
   R.Precision = Prec;
   R.Point = *P;
-  R.MacUnits = *Units;
-  R.BandwidthBytesPerSecond = H.DramBandwidthGBps * 1e9;
+  if (Units && *Units > 0 && P->FrequencyMHz > 0)
+    R.MacUnits = *Units;
+  R.BandwidthBytesPerSecond = *Bandwidth * 1e9;
   R.Utilization = O.Utilization;
-  double MacRate = static_cast<double>(*Units) * P->FrequencyMHz * 1e6;
+  double MacRate = *Rate;
+  R.MacsPerSecond = MacRate;
   R.Nodes.resize(G.Nodes.size());
   double Compute = 0, Memory = 0, Serial = 0;
   bool Known = true;

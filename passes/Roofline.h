@@ -1,4 +1,4 @@
-// Roofline bounds on a described accelerator (analyzer/Hardware.h): for each
+// Roofline bounds on a described accelerator (ir/Hardware.h): for each
 // layer and for the whole batch, the time its MACs need at the chosen
 // precision and operating point, the time its off-chip bytes need at the DRAM
 // bandwidth, which of the two bounds it, and the resulting latency and
@@ -22,7 +22,8 @@ struct RooflineInfo {
   std::string Profile;    ///< Profile name.
   std::string Precision;
   OperatingPoint Point;
-  int64_t MacUnits = 0;
+  std::optional<int64_t> MacUnits; ///< nullopt when the rate comes from a stated peak.
+  double MacsPerSecond = 0;        ///< The rate the bounds use.
   double BandwidthBytesPerSecond = 0;
   double Utilization = 1.0;
   std::vector<LayerRoofline> Nodes;     ///< Indexed by NodeId.

@@ -31,7 +31,7 @@ TrafficInfo Traffic::run(AnalysisManager &AM) {
   TrafficInfo R;
   R.Nodes.resize(G.Nodes.size());
   R.Batch = AI.Batch;
-  R.SramBytes = O.SramBytes ? *O.SramBytes : O.Hardware ? O.Hardware->SramBytes : 0;
+  R.SramBytes = O.SramBytes ? *O.SramBytes : O.Hardware ? O.Hardware->sramBytes() : 0;
   R.WeightDType = O.WeightDType ? dtypeName(*O.WeightDType).str() : "stored";
   R.ActDType = O.ActDType ? dtypeName(*O.ActDType).str() : "stored";
   R.PeakActivationBytes = AI.PeakBytes;

@@ -77,9 +77,12 @@ void writeRooflineAndConditions(llvm::json::OStream &J, const Report &R) {
       J.attribute("hardware", F.Profile);
       J.attribute("precision", F.Precision);
       J.attribute("operating_point", F.Point.Name);
-      J.attribute("frequency_mhz", F.Point.FrequencyMHz);
-      J.attribute("voltage", F.Point.Voltage);
-      J.attribute("mac_units", F.MacUnits);
+      optionalReal(J, "frequency_mhz",
+                   F.Point.FrequencyMHz > 0 ? std::optional<double>(F.Point.FrequencyMHz)
+                                            : std::nullopt);
+      optionalReal(J, "voltage", F.Point.Voltage);
+      optionalInt(J, "mac_units", F.MacUnits);
+      J.attribute("macs_per_second", F.MacsPerSecond);
       J.attribute("dram_bytes_per_second", F.BandwidthBytesPerSecond);
       J.attribute("utilization", F.Utilization);
       optionalReal(J, "compute_seconds", F.ComputeSeconds);

@@ -63,11 +63,7 @@ void addTrafficToReport(Analysis &A, Report &R) {
   if (RL.Available) {
     C.Hardware = O.HardwarePath;
     C.Precision = RL.Precision;
-    const OperatingPoint &P = RL.Point;
-    llvm::raw_string_ostream OS(C.OperatingPoint);
-    OS << P.Name << " (" << llvm::format("%g", P.FrequencyMHz) << " MHz, "
-       << llvm::format("%g", P.Voltage) << " V, " << P.Process << ", "
-       << llvm::format("%g", P.TemperatureC) << " C)";
+    C.OperatingPoint = RL.Point.describe();
   }
   C.Convention = "1 MAC per multiply-accumulate; the whole batch runs layer by layer in the "
                  "schedule order; weights resident in SRAM are loaded once, the rest stream once "

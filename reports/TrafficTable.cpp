@@ -148,8 +148,12 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
     auto Ips = [](std::optional<double> V) {
       return V ? llvm::formatv("{0:f2}", *V).str() : std::string("?");
     };
-    OS << "compute time:     " << Sec(F.ComputeSeconds) << " per batch at "
-       << groupDigits(F.MacUnits) << " MACs/cycle\n";
+    OS << "compute time:     " << Sec(F.ComputeSeconds) << " per batch at ";
+    if (F.MacUnits)
+      OS << groupDigits(*F.MacUnits) << " MACs/cycle\n";
+    else
+      OS << llvm::formatv("{0:f2}", F.MacsPerSecond / 1e12).str()
+         << " T MACs/s (from the stated dense peak; the profile gives no MAC count)\n";
     OS << "memory time:      " << Sec(F.MemorySeconds) << " per batch at "
        << num(F.BandwidthBytesPerSecond / 1e9) << " GB/s\n";
     OS << "bound:            "

@@ -175,7 +175,7 @@ TEST_CASE("Roofline: the sample profiles parse and say they are illustrative") {
   REQUIRE(E.OperatingPoints.size() == 3);
   CHECK(E.OperatingPoints[0].Voltage == 0.9);
   CHECK(E.OperatingPoints[1].Voltage == 0.6);
-  CHECK(E.MacFp32 == 0);
+  CHECK(E.macUnits("fp32") == 0);
 }
 
 TEST_CASE("Roofline: CLI analyze --hw writes the JSON fields and states the conditions") {
