@@ -19,6 +19,8 @@ llvm::StringRef severityName(Severity S) {
 
 std::string Diagnostic::str() const {
   std::string R = severityName(Level).str() + ": ";
+  if (!Path.empty())
+    R += Path + ": ";
   if (!Node.empty())
     R += Node + ": ";
   return R + Message;

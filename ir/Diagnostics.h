@@ -19,9 +19,20 @@ struct Diagnostic {
   Severity Level = Severity::Warning;
   std::string Node; ///< Node label ("Conv 'conv1'"), empty when about the whole model.
   std::string Message;
+  /// What kind of problem: "unsupported-op", "shape-partial", "macs-unknown",
+  /// ... (docs/diagnostics.md lists them); a pass's name when nothing more
+  /// specific was given (reports fill it in).
+  std::string Code;
+  /// The graph the node sits in: "" for the main graph, else a subgraph path
+  /// such as "/If_0/then_branch".
+  std::string Path;
+  /// For a root cause: how many later nodes are unknown because of it (their
+  /// own warnings are folded into this one).
+  size_t Dependents = 0;
 
   bool operator==(const Diagnostic &) const = default;
-  /// "warning: Conv 'conv1': message" (no trailing newline).
+  /// "warning: /If_0/then_branch: Conv 'conv1': message" (no trailing newline;
+  /// the path only for a subgraph's node).
   std::string str() const;
 };
 

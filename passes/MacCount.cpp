@@ -30,22 +30,6 @@ llvm::StringRef subgraphRoleName(SubgraphRole R) {
   return "runs";
 }
 
-std::string nodeName(const Graph &G, const Node &N) {
-  if (!N.Name.empty())
-    return N.Name;
-  for (ValueId O : N.Outputs)
-    if (O != kNoValue)
-      return G.value(O).Name;
-  return N.OpType;
-}
-
-std::string subgraphPath(llvm::StringRef Enclosing, const Graph &G, const Node &N,
-                         llvm::StringRef Attr) {
-  std::string Name = nodeName(G, N);
-  return Enclosing.str() + (llvm::StringRef(Name).startswith("/") ? "" : "/") + Name + "/" +
-         Attr.str();
-}
-
 namespace {
 
 /// True when every dim the inputs of N have is known, so that a null result
@@ -160,9 +144,10 @@ private:
     return Sum;
   }
 
-  void diag(bool Quiet, Severity Sev, std::string Node, std::string Msg) {
+  void diag(bool Quiet, Severity Sev, std::string Node, std::string Msg, llvm::StringRef Code,
+            const std::string &Path) {
     if (!Quiet)
-      R.Diags.push_back({Sev, std::move(Node), std::move(Msg)});
+      R.Diags.push_back({Sev, std::move(Node), std::move(Msg), Code.str(), Path});
   }
 
   NodeCost costOf(const Graph &G, const ShapeInfo &SI, NodeId Id, Expr Mult, size_t GIdx,
@@ -234,7 +219,8 @@ private:
       C.Counted = false;
       diag(Quiet, Severity::Warning, N.label(G),
            "not counted: no rule for " + (N.Domain.empty() ? "ai.onnx" : N.Domain) +
-               "::" + N.OpType + ", so the MAC total is unknown (the known part is a lower bound)");
+               "::" + N.OpType + ", so the MAC total is unknown (the known part is a lower bound)",
+           "not-counted", Path);
       return Unknown(true);
     }
     if (C.Class == OpClass::Control) {
@@ -250,16 +236,22 @@ private:
       return Unknown(false);
     Expr M = Rule->Macs(Ctx);
     if (!M || S.dependsOnFresh(M)) {
+      // An operand left unknown by an earlier node is that node's diagnostic
+      // (its root cause, which counts this node among its dependents).
+      bool Explained = llvm::any_of(
+          N.Inputs, [&](ValueId In) { return In != kNoValue && SI.UnknownCause.count(In); });
+      if (Explained)
+        return Unknown(false);
       if (M || !inputsComplete(SI, N) || Ctx.OutTypes.empty() || !Ctx.OutTypes[0].Dims)
         diag(Quiet, Severity::Warning, N.label(G),
-             "MACs unknown because an operand shape is unknown");
+             "MACs unknown because an operand shape is unknown", "macs-unknown", Path);
       else
-        diag(Quiet, Severity::Error, N.label(G), "MAC count overflows 64 bits");
+        diag(Quiet, Severity::Error, N.label(G), "MAC count overflows 64 bits", "overflow", Path);
       return Unknown(false);
     }
     Expr Total = S.mul(M, Mult);
     if (!Total && Mult)
-      diag(Quiet, Severity::Error, N.label(G), "MAC count overflows 64 bits");
+      diag(Quiet, Severity::Error, N.label(G), "MAC count overflows 64 bits", "overflow", Path);
     return Total ? Exact(Total) : Unknown(false);
   }
 
@@ -292,7 +284,7 @@ private:
         C.Macs = B.Exact, C.MacsMin = B.Min, C.MacsMax = B.Max;
         if (!B.Min && !Quiet)
           diag(Quiet, Severity::Warning, N.label(G),
-               "MACs unknown because the taken branch's MACs are unknown");
+               "MACs unknown because the taken branch's MACs are unknown", "macs-unknown", Path);
         return C;
       }
       RunSum T = countChild(GIdx, Id, *Then, Path, G, SubgraphRole::Conditional, Mult, false);
@@ -314,7 +306,8 @@ private:
                E.Max.str() + " MACs; " +
                (Branch == AnalysisOptions::BranchChoice::Max
                     ? "counted the maximum (--branch max)"
-                    : "the total is a range (choose one with --branch then|else|max)"));
+                    : "the total is a range (choose one with --branch then|else|max)"),
+           "if-range", Path);
       if (!C.MacsMin || !C.MacsMax) {
         C.Macs = C.MacsMin = C.MacsMax = Expr();
         if (!Quiet)
@@ -347,10 +340,11 @@ private:
     auto Problem = SI.LoopProblems.find(Id);
     if (Problem != SI.LoopProblems.end() && B.Max != S.constant(0)) {
       C.Macs = C.MacsMin = C.MacsMax = Expr();
-      diag(Quiet, Severity::Warning, N.label(G), "MACs unknown: " + Problem->second);
+      diag(Quiet, Severity::Warning, N.label(G), "MACs unknown: " + Problem->second, "loop-unknown",
+           Path);
     } else if (!C.MacsMin) {
       diag(Quiet, Severity::Warning, N.label(G),
-           "MACs unknown because a subgraph's MACs or trip count is unknown");
+           "MACs unknown because a subgraph's MACs or trip count is unknown", "macs-unknown", Path);
     }
     if (!C.MacsMin && !Quiet)
       ++R.UnknownNodes;
@@ -382,7 +376,7 @@ MacCounts MacCount::run(AnalysisManager &AM) {
   // Overflow of the sum itself (every row known, the total not).
   if (!R.Total && R.UnknownNodes == 0 && Sum.Min == Sum.Max)
     R.Diags.push_back({Severity::Error, G.Name.empty() ? "" : "graph '" + G.Name + "'",
-                       "total MAC count overflows 64 bits"});
+                       "total MAC count overflows 64 bits", "overflow"});
   Expr Volume = S.constant(0);
   for (const NodeCost &NC : R.Nodes)
     Volume = S.add(Volume, NC.OutputElements);

@@ -83,11 +83,4 @@ public:
   static Result run(AnalysisManager &AM);
 };
 
-/// The path of a subgraph: the enclosing path, the control node's name (or
-/// its first output's, when unnamed) and the attribute name.
-std::string subgraphPath(llvm::StringRef Enclosing, const Graph &G, const Node &N,
-                         llvm::StringRef Attr);
-/// A node's display name: its own, or its first output's when the file gives none.
-std::string nodeName(const Graph &G, const Node &N);
-
 } // namespace opaudit

@@ -12,6 +12,22 @@
 
 namespace opaudit {
 
+std::string nodeName(const Graph &G, const Node &N) {
+  if (!N.Name.empty())
+    return N.Name;
+  for (ValueId O : N.Outputs)
+    if (O != kNoValue)
+      return G.value(O).Name;
+  return N.OpType;
+}
+
+std::string subgraphPath(llvm::StringRef Enclosing, const Graph &G, const Node &N,
+                         llvm::StringRef Attr) {
+  std::string Name = nodeName(G, N);
+  return Enclosing.str() + (llvm::StringRef(Name).startswith("/") ? "" : "/") + Name + "/" +
+         Attr.str();
+}
+
 Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims) {
   Expr N = S.constant(1);
   for (Expr D : Dims)
@@ -54,13 +70,14 @@ public:
     order();
     for (NodeId N : R.Order)
       visit(N);
+    foldDependents();
     if (!Outer && !Fn)
       reportDeclaredMismatches();
   }
 
 private:
-  void diag(Severity Sev, std::string Node, std::string Msg) {
-    R.Diags.push_back({Sev, std::move(Node), std::move(Msg)});
+  void diag(Severity Sev, std::string Node, std::string Msg, llvm::StringRef Code = "shapes") {
+    R.Diags.push_back({Sev, std::move(Node), std::move(Msg), Code.str()});
   }
 
   Expr dimFromDeclared(const DeclaredDim &D) {
@@ -136,7 +153,8 @@ private:
         if (auto T = fromDeclared(Val.Declared))
           R.Types[static_cast<size_t>(V)] = std::move(*T);
         else
-          diag(Severity::Warning, "", "graph input '" + Val.Name + "' has no tensor type");
+          diag(Severity::Warning, "", "graph input '" + Val.Name + "' has no tensor type",
+               "input-untyped");
       }
       auto IV = Opts.InputValues.find(Val.Name);
       if (IV != Opts.InputValues.end()) {
@@ -291,7 +309,8 @@ private:
         if (Pending[I] != 0) {
           diag(Severity::Error, G.Nodes[I].label(G),
                "graph has a cycle through this node; " + std::to_string(NN - R.Order.size()) +
-                   " node(s) on or after the cycle are not analyzed");
+                   " node(s) on or after the cycle are not analyzed",
+               "cycle");
           break;
         }
     }
@@ -315,6 +334,7 @@ private:
         Fn && Fn->Opsets.count(N.Domain) ? Fn->Opsets.lookup(N.Domain) : M.opset(N.Domain);
     const OpRule *Rule = findRule(N.Domain, N.OpType, Opset);
     NodeResolution &Res = R.Nodes[static_cast<size_t>(Id)];
+    size_t DiagStart = R.Diags.size();
     Res.Rule = Rule;
     Res.Opset = Opset;
     InferContext Ctx(S, G, N, Opset, InTypes, InValues);
@@ -347,10 +367,12 @@ private:
       if (Any)
         diag(Severity::Warning, N.label(G),
              "no rule for " + Dom + "::" + N.OpType + " at opset " + std::to_string(Opset) +
-                 "; its outputs are unknown");
+                 "; its outputs are unknown",
+             "no-rule-at-opset");
       else
         diag(Severity::Warning, N.label(G),
-             "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown");
+             "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown",
+             "unsupported-op");
     } else {
       ShapeScope Here{&G, &R, Outer};
       Ctx.RunSubgraph = [&](llvm::StringRef Attr, const Graph &Body, llvm::ArrayRef<TensorType> In,
@@ -379,14 +401,32 @@ private:
       if (Res.Condition && SR.Attr == (*Res.Condition ? "else_branch" : "then_branch"))
         continue; // Never runs: its problems are not the model's.
       // Per-iteration runs repeat the same problems; the first run's are enough.
-      if (!SR.Runs.empty())
-        for (const Diagnostic &D : SR.Runs.front()->Diags)
-          R.Diags.push_back(D);
+      if (SR.Runs.empty())
+        continue;
+      std::string Here = subgraphPath("", G, N, SR.Attr);
+      for (Diagnostic D : SR.Runs.front()->Diags) {
+        D.Path = Here + D.Path;
+        R.Diags.push_back(std::move(D));
+      }
     }
     if (!Runs.empty())
       R.Subgraphs[Id] = std::move(Runs);
+    // An input left unknown by an earlier node: that node is the root cause,
+    // and what this node's rule could not do follows from it (folded there).
+    NodeId InCause = kNoNode;
+    for (ValueId In : N.Inputs)
+      if (In != kNoValue)
+        if (auto C = R.UnknownCause.find(In); C != R.UnknownCause.end()) {
+          InCause = C->second;
+          break;
+        }
+    bool Folded = InCause != kNoNode && St != NodeStatus::Unsupported;
     for (Diagnostic &D : Ctx.Problems) {
+      if (Folded && D.Level != Severity::Error)
+        continue;
       D.Node = N.label(G);
+      if (D.Code.empty())
+        D.Code = "inference-failed";
       R.Diags.push_back(std::move(D));
     }
     // Downstream of a shape conflict nothing is trusted: dims become unknown
@@ -419,8 +459,30 @@ private:
       if (Ctx.OutValues[I])
         R.Values[Out] = std::move(*Ctx.OutValues[I]);
     }
-    if (St == NodeStatus::Partial && Ctx.Problems.empty() && !Taint)
-      diag(Severity::Warning, N.label(G), "output shape could not be fully inferred");
+    // Root causes: a node whose own rule failed (or that has none) is the cause
+    // of its unknown outputs; a node unknown only because an input was carries
+    // that input's cause on, and its warning is folded into the cause's.
+    if (St != NodeStatus::Inferred) {
+      bool Own = St == NodeStatus::Unsupported || Ctx.Conflict ||
+                 (!Ctx.Problems.empty() && InCause == kNoNode);
+      NodeId Cause = Own ? kNoNode : InCause;
+      if (Cause == kNoNode) {
+        Cause = Id;
+        if (!Own && !Taint)
+          diag(Severity::Warning, N.label(G), "output shape could not be fully inferred",
+               "shape-partial");
+        for (size_t D = DiagStart; D < R.Diags.size(); ++D)
+          if (R.Diags[D].Node == N.label(G) && R.Diags[D].Path.empty()) {
+            RootDiag.try_emplace(Id, D);
+            break;
+          }
+      } else {
+        ++Dependents[Cause];
+      }
+      for (ValueId Out : N.Outputs)
+        if (Out != kNoValue)
+          R.UnknownCause[Out] = Cause;
+    }
     Res.Status = St;
   }
 
@@ -465,6 +527,19 @@ private:
     }
   }
 
+  /// Notes on each root cause how many later nodes it left unknown.
+  void foldDependents() {
+    for (const auto &[Root, Count] : Dependents) {
+      auto It = RootDiag.find(Root);
+      if (It == RootDiag.end())
+        continue;
+      Diagnostic &D = R.Diags[It->second];
+      D.Dependents = Count;
+      D.Message += "; " + std::to_string(Count) + " later node" + (Count == 1 ? "" : "s") +
+                   " unknown because of this";
+    }
+  }
+
   void reportDeclaredMismatches() {
     if (Mismatches)
       diag(Severity::Warning, "",
@@ -485,7 +560,9 @@ private:
   llvm::ArrayRef<TensorType> SubInputs;
   llvm::ArrayRef<const ConstValue *> SubValues;
   llvm::StringSet<> UsedDims;
-  llvm::DenseSet<ValueId> Tainted; ///< Values computed from a shape conflict.
+  llvm::DenseSet<ValueId> Tainted;           ///< Values computed from a shape conflict.
+  llvm::DenseMap<NodeId, size_t> Dependents; ///< Root cause -> nodes unknown because of it.
+  llvm::DenseMap<NodeId, size_t> RootDiag;   ///< Root cause -> index of its diagnostic.
   size_t Mismatches = 0;
   std::string FirstMismatch;
 };

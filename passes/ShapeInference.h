@@ -106,6 +106,9 @@ struct ShapeInfo {
   llvm::DenseMap<NodeId, llvm::SmallVector<SubgraphRun, 2>> Subgraphs;
   /// Iterations of each Loop/Scan node: a number, a formula, or a symbol.
   llvm::DenseMap<NodeId, Expr> TripCounts;
+  /// For each value left (partly) unknown: the node whose own failure caused
+  /// it (its root cause; see Diagnostic::Dependents).
+  llvm::DenseMap<ValueId, NodeId> UnknownCause;
   /// Loops whose cost cannot be known although their body's is, and why
   /// (kept beside the per-node records: few nodes have one).
   llvm::DenseMap<NodeId, std::string> LoopProblems;
@@ -157,6 +160,13 @@ std::shared_ptr<ShapeInfo> inferFunction(AnalysisManager &AM, const Function &Fn
                                          llvm::ArrayRef<const ConstValue *> InputValues);
 /// The model-local function a node calls, or null.
 const Function *findFunction(const Model &M, const Node &N);
+
+/// A node's display name: its own, or its first output's when the file gives none.
+std::string nodeName(const Graph &G, const Node &N);
+/// The path of a subgraph: the enclosing path, the control node's name (or
+/// its first output's, when unnamed) and the attribute name.
+std::string subgraphPath(llvm::StringRef Enclosing, const Graph &G, const Node &N,
+                         llvm::StringRef Attr);
 
 /// Product of dims as an expression (null when a dim is unknown or overflow).
 Expr numElements(SymContext &S, llvm::ArrayRef<Expr> Dims);

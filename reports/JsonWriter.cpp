@@ -250,11 +250,16 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
       for (const Diagnostic &D : R.Diags)
         J.object([&] {
           J.attribute("severity", severityName(D.Level));
+          J.attribute("code", D.Code);
+          if (!D.Path.empty())
+            J.attribute("path", D.Path);
           if (D.Node.empty())
             J.attribute("node", nullptr);
           else
             J.attribute("node", D.Node);
           J.attribute("message", D.Message);
+          if (D.Dependents)
+            J.attribute("dependents", static_cast<int64_t>(D.Dependents));
         });
     });
   });

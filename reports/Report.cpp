@@ -63,6 +63,14 @@ std::string coverageText(const Report &R) {
   return S + "; the MAC total is a lower bound";
 }
 
+void appendDiags(Report &R, llvm::ArrayRef<Diagnostic> Ds, llvm::StringRef Pass) {
+  for (Diagnostic D : Ds) {
+    if (D.Code.empty())
+      D.Code = Pass.str();
+    R.Diags.push_back(std::move(D));
+  }
+}
+
 namespace {
 /// A formula is shown only when it does not hide an unknown dim.
 std::string exprText(SymContext &S, Expr E) {
@@ -192,10 +200,10 @@ Report buildReport(Analysis &A, const Convention *Conv) {
     }
   };
   addRows(addRows, G, SI, MC.Nodes, WI.Nodes.data(), 0, nullptr, 0);
-  for (const Diagnostic &D : M.LoadDiagnostics)
-    R.Diags.push_back(D);
-  for (const auto *Ds : {&SI.Diags, &MC.Diags, &WI.Diags})
-    R.Diags.insert(R.Diags.end(), Ds->begin(), Ds->end());
+  appendDiags(R, M.LoadDiagnostics, "load");
+  appendDiags(R, SI.Diags, "shapes");
+  appendDiags(R, MC.Diags, "macs");
+  appendDiags(R, WI.Diags, "weights");
   if (AM.options().wantsTraffic())
     addTrafficToReport(A, R);
   if (Conv)
@@ -226,7 +234,7 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
   if (C.SplitPrecision)
     for (const auto &[P, E] : CC.ByPrecision)
       R.OpsByPrecision.emplace_back(P, E ? E.str() : "?");
-  R.Diags.insert(R.Diags.end(), CC.Diags.begin(), CC.Diags.end());
+  appendDiags(R, CC.Diags, "conventions");
 }
 
 llvm::ArrayRef<FormatInfo> formats() {

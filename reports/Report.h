@@ -150,6 +150,10 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C);
 /// operator types not counted with their node counts and tensor-volume shares.
 std::string coverageText(const Report &R);
 
+/// Appends a pass's diagnostics to the report, coding those without a more
+/// specific code by the pass's name.
+void appendDiags(Report &R, llvm::ArrayRef<Diagnostic> Ds, llvm::StringRef Pass);
+
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);
 

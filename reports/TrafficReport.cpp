@@ -46,11 +46,11 @@ void addTrafficToReport(Analysis &A, Report &R) {
   }
   R.Traffic = T;
   R.Traffic->Nodes.clear();
-  R.Diags.insert(R.Diags.end(), T.Diags.begin(), T.Diags.end());
+  appendDiags(R, T.Diags, "traffic");
   if (O.Hardware) {
     R.Roof = RL;
     R.Roof->Nodes.clear();
-    R.Diags.insert(R.Diags.end(), RL.Diags.begin(), RL.Diags.end());
+    appendDiags(R, RL.Diags, "roofline");
   }
   Conditions C;
   C.Model = AM.model().Path;
