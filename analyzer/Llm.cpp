@@ -207,7 +207,7 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
     if (H.DramBytes.Value)
       Dram = static_cast<int64_t>(*H.DramBytes.Value);
     R.HasHardware = true;
-    R.Hardware = H.Name + (O.HwName.empty() ? "" : " (" + O.HwName + ")");
+    R.Hardware = H.Name + (O.HwName.empty() || O.HwName == H.Name ? "" : " (" + O.HwName + ")");
     R.BandwidthBytesPerSecond = BW;
     R.MacsPerSecond = Rate;
   }
