@@ -128,6 +128,19 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
         return true;
     return false;
   };
+  // Tensors that grow with the context besides the cache (GQA's repeated K/V,
+  // scores): a fused attention kernel keeps them on chip.
+  auto ScalesWithContext = [&](const TensorType &T) {
+    if (!T.hasRank())
+      return false;
+    llvm::SmallVector<llvm::StringRef, 4> Syms;
+    for (Expr D : *T.Dims)
+      S.symbols(D, Syms);
+    for (llvm::StringRef Sy : Syms)
+      if (Sy == KV.PastDim || llvm::is_contained(KV.TotalDims, Sy))
+        return true;
+    return false;
+  };
   Expr Scores = Zero;
   // Activation liveness over the schedule, for the memory fit at decode.
   struct Act {
@@ -165,6 +178,8 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
         if (O.FusedAttention)
           continue;
       }
+      if (O.FusedAttention && ScalesWithContext(T))
+        continue;
       Acts.push_back({Bytes, Def[I], Last[I]});
     }
   }
