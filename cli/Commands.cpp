@@ -18,6 +18,8 @@ llvm::ArrayRef<CommandInfo> commands() {
       {"graph", "draw the graph with per-node MACs and weights (svg, png, dot)", setupGraph},
       {"hw", "the hardware catalog: `hw list`, `hw show NAME` (dense peaks, memory, sources)",
        setupHw},
+      {"llm", "LLM serving estimate of a decoder: KV cache, prefill, decode tokens/s, memory fit",
+       setupLlm},
   };
   return Table;
 }

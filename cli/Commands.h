@@ -34,5 +34,6 @@ RunFn setupReconcile(CLI::App &Sub);
 RunFn setupClaim(CLI::App &Sub);
 RunFn setupGraph(CLI::App &Sub);
 RunFn setupHw(CLI::App &Sub);
+RunFn setupLlm(CLI::App &Sub);
 
 } // namespace opaudit::cli

@@ -1,6 +1,7 @@
 // The pass registry table: every analysis opaudit has, for `opaudit --list`.
 #include "ir/PassManager.h"
 #include "passes/ActivationMemory.h"
+#include "passes/KvCache.h"
 #include "passes/MacCount.h"
 #include "passes/Precision.h"
 #include "passes/Roofline.h"
@@ -19,6 +20,7 @@ llvm::ArrayRef<PassInfo> registeredPasses() {
       {Traffic::Name, Traffic::Description},
       {Roofline::Name, Roofline::Description},
       {Precision::Name, Precision::Description},
+      {KvCache::Name, KvCache::Description},
   };
   return Table;
 }

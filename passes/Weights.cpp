@@ -84,6 +84,8 @@ public:
       for (const TensorData *T : W->Tensors) {
         auto N = T->numElements();
         auto B = T->numBytes();
+        if (auto L = Logical.find(T); L != Logical.end())
+          N = L->second;
         if (!N || !B) {
           R.Diags.push_back({Severity::Error, G->node(Id).label(*G),
                              "parameter '" + T->Name + "' has an element count that overflows"});
@@ -135,12 +137,33 @@ private:
         Info == Inferred.end() ? nullptr : &Info->second->Nodes[static_cast<size_t>(Id)], N);
     OpClass Cls = Rule ? Rule->Class : OpClass::Other;
     uint32_t Mask = Rule ? Rule->ShapeInputs : 0;
+    bool MS = N.Domain == "com.microsoft";
+    bool NBits = MS && N.OpType == "MatMulNBits";
     for (size_t I = 0; I < N.Inputs.size(); ++I) {
       if (N.Inputs[I] == kNoValue || (I < 32 && (Mask >> I) & 1))
         continue;
+      // Rotary cos/sin caches are tables computed from the position, not
+      // learned weights (GroupQueryAttention inputs 7, 8; RotaryEmbedding 2, 3).
+      if (MS && ((N.OpType == "GroupQueryAttention" && (I == 7 || I == 8)) ||
+                 (N.OpType == "RotaryEmbedding" && (I == 2 || I == 3))))
+        continue;
       const TensorData *T = storedIn(G, N.Inputs[I]);
-      if (T && isParameterTensor(*T, Cls))
-        Each(T);
+      if (!T || !isParameterTensor(*T, Cls))
+        continue;
+      if (NBits && I >= 1 && I <= 4) {
+        // MatMulNBits stores an N x K weight as packed uint8 blocks plus
+        // scales (and zero points, g_idx). Parameters are the logical N*K
+        // weights; the bytes stay as stored, scales included.
+        auto IntAttr = [&](llvm::StringRef Name) {
+          const Attribute *A = N.attr(Name);
+          return A ? A->I : 0;
+        };
+        int64_t NN = IntAttr("N"), KK = IntAttr("K"), P = 0;
+        if (I == 1 && (NN <= 0 || KK <= 0 || __builtin_mul_overflow(NN, KK, &P)))
+          P = T->numElements().value_or(0);
+        Logical.try_emplace(T, I == 1 ? P : 0);
+      }
+      Each(T);
     }
   }
 
@@ -151,6 +174,8 @@ private:
   /// moved (never reallocated element-wise) after their graph was visited.
   llvm::DenseMap<const TensorData *, const NodeWeights *> Owner;
   llvm::DenseMap<const TensorData *, unsigned> Users;
+  /// Logical parameter counts that differ from the stored element count (MatMulNBits).
+  llvm::DenseMap<const TensorData *, int64_t> Logical;
   std::vector<std::tuple<const Graph *, NodeId, NodeWeights *>> Visited;
 };
 } // namespace

@@ -620,6 +620,9 @@ void addNNRules(std::vector<OpRule> &R) {
   Add("BatchNormalization", 1, OC::Normalization, inferBatchNorm);
   Add("BatchNormalization", 14, OC::Normalization, inferBatchNorm);
   Add("LayerNormalization", 17, OC::Normalization, inferLayerNorm);
+  // onnxruntime registers SimplifiedLayerNormalization (RMSNorm) in the
+  // default domain, and exporters (onnxruntime-genai, optimum) write it there.
+  Add("SimplifiedLayerNormalization", 1, OC::Normalization, inferLayerNorm);
   for (const char *Op : {"InstanceNormalization", "LRN", "MeanVarianceNormalization",
                          "LpNormalization", "GroupNormalization"})
     Add(Op, 1, OC::Normalization, inferSameAsInput);
