@@ -73,8 +73,11 @@ public:
   const std::string &json() {
     std::lock_guard<std::mutex> L(M);
     if (FullJson.empty()) {
+      FullJson.reserve(R.Rows.size() * 512);
       llvm::raw_string_ostream OS(FullJson);
+      OS.SetBuffered(); // raw_string_ostream writes through otherwise: one append per token.
       writeJson(R, OS);
+      OS.flush();
     }
     return FullJson;
   }
