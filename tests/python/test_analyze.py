@@ -187,3 +187,26 @@ def test_from_torch():
     # Conv: 8*6*6 outputs x 3*3*3; Linear: 288 x 10.
     assert a.totals.macs == 8 * 6 * 6 * 27 + 288 * 10
     assert a.totals.params == 8 * 27 + 8 + 288 * 10 + 10
+
+
+def test_subgraph_rows_carry_their_graph_path(tmp_path):
+    onnx = pytest.importorskip("onnx", reason="onnx is not installed (python3-onnx)")
+    from onnx import TensorProto, helper
+    w = helper.make_tensor("W", TensorProto.FLOAT, [4, 4], [0.0] * 16)
+    branch = lambda n: helper.make_graph(
+        [helper.make_node("MatMul", ["X", "W"], [f"Y{n}"], name=f"mm_{n}")], n, [],
+        [helper.make_tensor_value_info(f"Y{n}", TensorProto.FLOAT, [2, 4])])
+    g = helper.make_graph(
+        [helper.make_node("If", ["C"], ["Y"], name="If_0", then_branch=branch("t"),
+                          else_branch=branch("e"))],
+        "g", [helper.make_tensor_value_info("C", TensorProto.BOOL, []),
+              helper.make_tensor_value_info("X", TensorProto.FLOAT, [2, 4])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [2, 4])], [w])
+    path = tmp_path / "if.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    want, text = cli_json(path)
+    a = opaudit.analyze(path)
+    assert a.to_json() == text
+    sub = [r for r in a.layers if "graph" in r]
+    assert sub and sub == [r for r in want["layers"] if "graph" in r]
+    assert {r.graph for r in sub} == {"/If_0/then_branch", "/If_0/else_branch"}
