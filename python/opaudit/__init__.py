@@ -1,0 +1,394 @@
+"""opaudit: static analysis of ONNX graphs (MACs, parameters, weight bytes,
+traffic and roofline bounds) from Python.
+
+A thin shell over the same C++ library as the ``opaudit`` command: every figure
+comes from the library's report, and ``Analysis.to_json()`` is byte for byte
+what ``opaudit analyze MODEL -f json`` prints. pandas and torch are optional and
+imported only by ``Analysis.to_pandas()`` and ``from_torch()``.
+
+    >>> import opaudit
+    >>> a = opaudit.analyze("samples/models/resnet50.onnx")
+    >>> a.totals.macs
+    4089184256
+"""
+from __future__ import annotations
+
+import html as _html
+import json as _json
+import os as _os
+
+from . import _core
+from ._core import Error, LoadError, UsageError
+
+__all__ = [
+    "Analysis", "Diagnostic", "Error", "Input", "LoadError", "Record", "UsageError",
+    "analyze", "conventions", "from_torch", "hw",
+]
+__version__ = "0.1.0"
+
+
+class Record(dict):
+    """A dict whose keys are also attributes: ``t.macs == t["macs"]``.
+
+    Nested objects are Records too. A missing attribute raises AttributeError,
+    a missing key KeyError, as for any dict.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __dir__(self):
+        return list(self.keys()) + dir(dict)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({dict.__repr__(self)})"
+
+
+def _records(text):
+    return _json.loads(text, object_hook=Record)
+
+
+class Diagnostic(Record):
+    """A message about the model: ``code``, ``severity`` ("error", "warning",
+    "note"), ``path`` (the model), ``node`` (label such as "Conv 'conv1'", or
+    None) and ``message``. ``code`` is None: the library has no codes yet."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        where = f"{self.node}: " if self.node else ""
+        return f"{self.path}: {self.severity}: {where}{self.message}"
+
+
+class Input(Record):
+    """A graph input: ``name``, ``dtype`` and ``shape`` (ints, formula strings,
+    "?" for an unknown dim; None when the rank is unknown)."""
+
+    __slots__ = ()
+
+
+class Analysis:
+    """The analysis of one model under one set of options.
+
+    The C++ analysis stays alive inside this object, so :meth:`evaluate` binds
+    dims in the same symbolic result without reading the file again.
+    """
+
+    def __init__(self, core, source_name):
+        self._core = core
+        self._name = source_name
+        head = _records(core.head_json)
+        self._head = head
+        self._layers = None
+        self._json = None
+        totals = head["totals"]
+        if "roofline" in head:
+            totals["roofline"] = head["roofline"]
+        #: Totals as in the JSON report's ``totals`` (macs, macs_expr, params,
+        #: weight_bytes; ops/ops_expr with a convention; the traffic figures with
+        #: batch/sram/hw), plus ``roofline`` (the JSON ``roofline`` object) with hw.
+        self.totals = totals
+        #: The JSON report's ``model`` object: path, producer, opsets, nodes.
+        self.model = head["model"]
+        #: Dims bound for this analysis (by dims= or batch=).
+        self.dims = head["dims"]
+        #: Operator coverage: ``complete`` and the ``uncounted`` operator types.
+        self.coverage = head["coverage"]
+        #: The convention (name, meaning, source), or None.
+        self.convention = head.get("convention")
+        #: Conditions of the traffic and roofline figures, or None.
+        self.conditions = head.get("conditions")
+
+    @property
+    def path(self):
+        """The model's path, or the name given for bytes."""
+        return self.model["path"]
+
+    @property
+    def layers(self):
+        """One Record per row of the report, with the JSON layers' fields
+        (name, op_type, domain, macs, macs_expr, params, weight_bytes,
+        outputs, ...; graph and role for rows of If/Loop/Scan bodies and
+        functions). Rows of subgraphs are details of their control-flow row:
+        the totals are the sum of the rows without a ``graph`` key."""
+        if self._layers is None:
+            self._layers = _records(self.to_json())["layers"]
+        return self._layers
+
+    @property
+    def inputs(self):
+        """The graph inputs (initializers excluded) as :class:`Input` records."""
+        return [Input(name=n, dtype=t, shape=s) for n, t, s in self._core.inputs()]
+
+    @property
+    def diagnostics(self):
+        """Every diagnostic of the analysis, as :class:`Diagnostic` records."""
+        return [Diagnostic(code=None, severity=s, path=self.path, node=n, message=m)
+                for s, n, m in self._core.diagnostics()]
+
+    def evaluate(self, dims=None, **kw):
+        """The totals with more dims bound: ``a.evaluate({"batch": 1, "seq": 128})``
+        or ``a.evaluate(batch=1, seq=128)``.
+
+        Binds the names in the MAC total formula (and the ops total with a
+        convention) of this analysis; the model is not read or analyzed again.
+        Returns a :class:`Record` with macs, macs_expr (None when unknown),
+        params, weight_bytes, ops/ops_expr with a convention, and ``dims``, all
+        the bindings used. Traffic and roofline figures are not re-evaluated:
+        analyze again with ``batch=`` for those.
+        """
+        binds = dict(dims or {})
+        binds.update(kw)
+        return Record(self._core.evaluate(_check_dims(binds)))
+
+    def to_json(self):
+        """The report as ``opaudit analyze MODEL -f json`` writes it (same bytes)."""
+        if self._json is None:
+            self._json = self._core.json()
+        return self._json
+
+    def to_pandas(self):
+        """The layers as a pandas DataFrame (one row per layer; ``outputs`` and
+        nested traffic figures kept as objects). Needs pandas."""
+        try:
+            import pandas
+        except ImportError as e:
+            raise ImportError("Analysis.to_pandas() needs pandas (apt install python3-pandas)") from e
+        return pandas.DataFrame([dict(r) for r in self.layers])
+
+    def __repr__(self):
+        t = self.totals
+        macs = f"{t['macs']:,}" if t.get("macs") is not None else (t.get("macs_expr") or "?")
+        return (f"<opaudit.Analysis {self.path!r}: {macs} MACs, {t['params']:,} params, "
+                f"{t['weight_bytes']:,} weight bytes>")
+
+    def _repr_html_(self, top=10):
+        """Summary and the heaviest layers, for notebooks."""
+        e = _html.escape
+        t = self.totals
+
+        def num(v):
+            return "?" if v is None else f"{v:,}"
+
+        macs = num(t.get("macs")) if t.get("macs") is not None else e(t.get("macs_expr") or "?")
+        rows = [r for r in self.layers if "graph" not in r]
+        heavy = sorted((r for r in rows if r.get("macs")), key=lambda r: -r["macs"])[:top]
+        parts = [
+            f"<div><b>{e(self.path)}</b> &middot; {e(self.model.get('producer', ''))} &middot; "
+            f"{self.model['nodes']:,} nodes</div>",
+            "<table><tr><th>MACs</th><th>params</th><th>weight bytes</th></tr>",
+            f"<tr><td>{macs}</td><td>{num(t['params'])}</td><td>{num(t['weight_bytes'])}</td></tr></table>",
+        ]
+        if heavy:
+            parts.append("<table><tr><th>layer</th><th>op</th><th>MACs</th><th>%</th>"
+                         "<th>params</th></tr>")
+            total = t.get("macs")
+            for r in heavy:
+                share = f"{100 * r['macs'] / total:.1f}" if total else ""
+                parts.append(f"<tr><td>{e(r['name'])}</td><td>{e(r['op_type'])}</td>"
+                             f"<td>{r['macs']:,}</td><td>{share}</td><td>{r['params']:,}</td></tr>")
+            parts.append("</table>")
+        if not self.coverage["complete"]:
+            ops = ", ".join(g["op_type"] for g in self.coverage["uncounted"])
+            parts.append(f"<div>not counted: {e(ops)}; the MAC total is a lower bound</div>")
+        return "\n".join(parts)
+
+
+def _check_dims(dims):
+    out = {}
+    for k, v in dims.items():
+        if not isinstance(k, str) or not k:
+            raise UsageError(f"dims: a dim name must be a non-empty string, got {k!r}")
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise UsageError(f"dims: {k} must be an integer >= 0, got {v!r}")
+        out[k] = v
+    return out
+
+
+def _parse_shape(name, shape):
+    """An input shape as the CLI's --input NAME:1x3x224x224 takes it: a string
+    "1x3x224x224" or a sequence of ints and dim names."""
+    if isinstance(shape, str):
+        parts = shape.split("x")
+    else:
+        try:
+            parts = list(shape)
+        except TypeError:
+            raise UsageError(f"inputs: the shape of {name!r} must be 'D1xD2x...' or a list, "
+                             f"got {shape!r}") from None
+    dims = []
+    for p in parts:
+        if isinstance(p, bool):
+            p = None
+        if isinstance(p, int):
+            if p < 0:
+                raise UsageError(f"inputs: bad dim {p!r} in the shape of {name!r}")
+            dims.append(str(p))
+        elif isinstance(p, str) and p.strip():
+            p = p.strip()
+            if p.lstrip("-").isdigit() and int(p) < 0:
+                raise UsageError(f"inputs: bad dim {p!r} in the shape of {name!r}")
+            dims.append(p)
+        else:
+            raise UsageError(f"inputs: bad dim {p!r} in the shape of {name!r}")
+    return dims
+
+
+def _parse_inputs(inputs):
+    if inputs is None:
+        return {}
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if isinstance(inputs, dict):
+        items = list(inputs.items())
+    else:
+        items = []
+        for spec in inputs:
+            name, sep, shape = str(spec).rpartition(":")
+            if not sep or not name or not shape:
+                raise UsageError(f"inputs: expected 'NAME:D1xD2x...', got {spec!r}")
+            items.append((name, shape))
+    return {str(k): _parse_shape(k, v) for k, v in items}
+
+
+def _parse_values(values):
+    out = {}
+    for k, v in (values or {}).items():
+        if isinstance(v, (int, float)):
+            v = [v]
+        try:
+            vals = [float(x) for x in v]
+        except (TypeError, ValueError):
+            raise UsageError(f"input_values: {k!r} must be a list of numbers, got {v!r}") from None
+        if not vals:
+            raise UsageError(f"input_values: {k!r} has no values")
+        out[str(k)] = vals
+    return out
+
+
+def _options(dims, inputs, input_values, convention, hw, batch, sram, precision,
+             operating_point, utilization, weight_dtype, act_dtype, trip_counts):
+    o = _core.Options()
+    o.dims = _check_dims(dict(dims or {}))
+    o.inputs = _parse_inputs(inputs)
+    o.input_values = _parse_values(input_values)
+    o.trip_counts = _check_dims(dict(trip_counts or {}))
+    if batch is not None:
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            raise UsageError(f"batch expects a count >= 1, got {batch!r}")
+        o.batch = batch
+    if sram is not None:
+        if isinstance(sram, bool) or not isinstance(sram, int):
+            raise UsageError(f"sram expects a byte count, got {sram!r}")
+        o.sram = sram
+    if utilization is not None:
+        o.utilization = float(utilization)
+    o.hw = _os.fspath(hw) if hw is not None else ""
+    o.convention = _os.fspath(convention) if convention is not None else ""
+    o.precision = precision or ""
+    o.operating_point = operating_point or ""
+    o.weight_dtype = weight_dtype or ""
+    o.act_dtype = act_dtype or ""
+    return o
+
+
+def analyze(path_or_bytes, dims=None, inputs=None, input_values=None, convention=None,
+            hw=None, batch=None, sram=None, precision=None, *, name=None,
+            operating_point=None, utilization=None, weight_dtype=None, act_dtype=None,
+            trip_counts=None):
+    """Analyzes an ONNX model and returns an :class:`Analysis`.
+
+    path_or_bytes: a path (str or os.PathLike) or the model's bytes.
+    dims: {"batch": 1, "seq": 128}, as ``--dim``.
+    inputs: {"input": "1x3x224x224"} or {"input": [1, 3, 224, 224]} or
+        ["input:1x3x224x224"], as ``--input`` (a dim may be a name).
+    input_values: {"shape": [1, 128]}, as ``--input-value``.
+    convention: a built-in convention name (see :func:`conventions`) or a file.
+    hw: a catalog name (``opaudit.hw.list()``) or a profile file, for roofline bounds.
+    batch, sram, precision, operating_point, utilization, weight_dtype,
+        act_dtype: as the CLI's options of the same names.
+    trip_counts: {"NODE": K}, as ``--trip-count``.
+    name: the name used in messages for bytes (default "<bytes>").
+
+    Raises LoadError when the model cannot be read and UsageError for a bad
+    option; both name the file. The GIL is released while the model is analyzed.
+    """
+    opts = _options(dims, inputs, input_values, convention, hw, batch, sram, precision,
+                    operating_point, utilization, weight_dtype, act_dtype, trip_counts)
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        label = name or "<bytes>"
+        core = _core.analyze(path_or_bytes, label, opts)
+    else:
+        try:
+            path = _os.fspath(path_or_bytes)
+        except TypeError:
+            raise UsageError("analyze expects a path or bytes, got "
+                             f"{type(path_or_bytes).__name__}") from None
+        if isinstance(path, bytes):
+            path = _os.fsdecode(path)
+        label = path
+        core = _core.analyze(path, label, opts)
+    return Analysis(core, label)
+
+
+def conventions():
+    """Names of the built-in operation-counting conventions, in reconcile order."""
+    return list(_core.conventions())
+
+
+def from_torch(module, example_inputs, *, opset_version=None, input_names=None,
+               output_names=None, dynamic_axes=None, export_kwargs=None, **analyze_kwargs):
+    """Exports a torch.nn.Module with ``torch.onnx.export`` into memory and
+    analyzes the bytes (nothing is written to disk).
+
+    example_inputs: a tensor or a tuple of tensors, as torch.onnx.export takes.
+    analyze_kwargs: passed to :func:`analyze` (dims, convention, hw, ...).
+    torch is imported only here.
+    """
+    try:
+        import torch
+    except ImportError as e:
+        raise ImportError("opaudit.from_torch needs PyTorch (torch)") from e
+    import io
+
+    buf = io.BytesIO()
+    kw = dict(export_kwargs or {})
+    if opset_version is not None:
+        kw["opset_version"] = opset_version
+    if input_names is not None:
+        kw["input_names"] = input_names
+    if output_names is not None:
+        kw["output_names"] = output_names
+    if dynamic_axes is not None:
+        kw["dynamic_axes"] = dynamic_axes
+    args = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
+    was_training = getattr(module, "training", False)
+    module.eval()
+    try:
+        torch.onnx.export(module, args, buf, **kw)
+    finally:
+        module.train(was_training)
+    analyze_kwargs.setdefault("name", f"<torch {type(module).__name__}>")
+    return analyze(buf.getvalue(), **analyze_kwargs)
+
+
+class _Hw:
+    """The hardware catalog: the same data as ``opaudit hw list/show -f json``."""
+
+    def list(self):
+        """Every catalog part, as the records of ``opaudit hw list -f json``."""
+        return _records(_core.hw_list_json())
+
+    def show(self, name, operating_point=None):
+        """One part (a catalog name or a profile file): its dense peaks per
+        precision, memory, sources and consistency findings, as
+        ``opaudit hw show NAME -f json``."""
+        return _records(_core.hw_show_json(_os.fspath(name), operating_point or ""))
+
+
+hw = _Hw()
