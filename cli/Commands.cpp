@@ -18,6 +18,9 @@ llvm::ArrayRef<CommandInfo> commands() {
       {"graph", "draw the graph with per-node MACs and weights (svg, png, dot)", setupGraph},
       {"hw", "the hardware catalog: `hw list`, `hw show NAME` (dense peaks, memory, sources)",
        setupHw},
+      {"ledger",
+       "published results against the catalog: quoted TOPS, delivered TOPS, utilization",
+       setupLedger},
   };
   return Table;
 }
