@@ -135,7 +135,10 @@ void writeTable(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS)
   OS << "effective TOPS:     " << llvm::formatv("{0:f2}", R.EffectiveTops)
      << " (ops/s the throughput implies, under '" << R.ConventionName << "')\n";
   OS << "peak MAC/s:         " << humanCount(R.PeakMacsPerSecond) << " ("
-     << llvm::formatv("{0}", R.DenseTops) << " dense TOPS / " << R.PeakOpsPerMac
+     << llvm::formatv("{0}", R.DenseTops) << " dense TOPS / "
+     << (R.PeakOpsPerMac == std::floor(R.PeakOpsPerMac)
+             ? std::to_string(static_cast<int64_t>(R.PeakOpsPerMac))
+             : llvm::formatv("{0:f2}", R.PeakOpsPerMac).str())
      << " ops per MAC)\n";
   OS << "MAC utilization:    " << pct(R.MacUtilization) << "\n";
   OS << "plausible:          " << plausibilityText(R.MacUtilization) << "\n";

@@ -10,6 +10,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
+#include <algorithm>
+
 namespace opaudit::cli {
 
 namespace {
@@ -19,7 +21,9 @@ struct LedgerArgs {
   std::string Root = OPAUDIT_SAMPLES_ROOT;
 };
 
-std::string f(double V, int Digits) { return llvm::formatv("{0:f" + std::to_string(Digits) + "}", V).str(); }
+std::string f(double V, int Digits) {
+  return Digits == 1 ? llvm::formatv("{0:f1}", V).str() : llvm::formatv("{0:f2}", V).str();
+}
 
 std::string rateText(const LedgerEntry &E) {
   std::string V = llvm::formatv("{0}", E.Figure).str();

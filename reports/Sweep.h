@@ -16,15 +16,15 @@ struct SweepPoint {
   int64_t Batch = 1;
   std::optional<double> InferencesPerSecond;
   std::optional<double> InferencesPerSecondAtUtilization;
-  /// The compute ceiling (batch / compute time, MACs and vector work): what
-  /// inferences/s would be if no byte had to cross the chip boundary.
-  std::optional<double> ComputeCeiling;
   std::optional<double> LatencySeconds; ///< Per batch, 100% MAC utilization.
   int64_t WeightTrafficPerBatch = 0;
   std::optional<double> WeightTrafficPerInference;
   std::optional<int64_t> OffchipBytesPerBatch;
   std::optional<int64_t> PeakActivationBytes;
   std::string Bound; ///< "compute", "memory" or "?".
+  /// The compute ceiling (batch / compute time, MACs and vector work): what
+  /// inferences/s would be if no byte had to cross the chip boundary.
+  std::optional<double> ComputeCeiling;
 };
 
 struct SweepResult {

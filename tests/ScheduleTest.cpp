@@ -19,8 +19,8 @@ HardwareProfile parseProfile(const char *Yaml) {
   return std::move(*H);
 }
 
-RooflineInfo rooflineOf(const char *Model, AnalysisOptions O) {
-  auto A = Analysis::fromModel(std::shared_ptr<const Model>(parseModel(Model)), std::move(O));
+RooflineInfo rooflineOf(const char *Text, AnalysisOptions O) {
+  auto A = Analysis::fromModel(std::shared_ptr<const Model>(parseModel(Text)), std::move(O));
   return A->get<Roofline>();
 }
 
