@@ -178,6 +178,8 @@ int run(const ClaimArgs &A) {
   if (A.PeakTops.has_value() == !A.Hw.empty())
     return Usage("give exactly one of --peak-tops (a quoted figure) and --hw (a catalog part or "
                  "profile file)");
+  if (A.Fps.has_value() == A.Utilization.has_value())
+    return Usage("give exactly one of --fps (check a claim) and --utilization (derive images/s)");
   if (!A.OperatingPoint.empty() && A.Hw.empty())
     return Usage("--operating-point needs --hw");
   ClaimInputs In;

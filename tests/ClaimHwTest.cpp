@@ -34,7 +34,7 @@ TEST_CASE("ClaimHw: T4 int8 at MLPerf v0.7's 6035.57 images/s is about 38% utili
                   " -q --hw t4 --precision int8 --fps 6035.57");
   CHECK(T.Exit == 0);
   CHECK(T.Out.find("MAC utilization:    38.0%") != std::string::npos);
-  CHECK(T.Out.find("130 dense TOPS int8 (t4 int8 dense at") != std::string::npos);
+  CHECK(T.Out.find("130.00 dense TOPS int8 (t4 int8 dense at") != std::string::npos);
   // The per-convention table: under 'macs' (1 op per MAC) the same rate needs half.
   CHECK(T.Out.find("if the quoted TOPS counted ops as:") != std::string::npos);
   CHECK(T.Out.find("  macs ") != std::string::npos);
