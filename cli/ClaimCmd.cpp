@@ -1,17 +1,12 @@
-// `opaudit claim MODEL --peak-tops T --fps F`: checks a vendor's throughput
-// claim against the model's work. The claimed images/s times the ops per
-// image (under the claim's convention, `tops` by default) gives the effective
-// TOPS; the MACs per image times images/s over the peak MAC rate (peak TOPS
-// divided by the convention's ops per MAC, halved for 2:4 "sparse TOPS") gives
-// the MAC utilization. Above 100% the claim is impossible as stated, and the
-// command says under which conventions' counting the numbers would fit. With
-// --utilization instead of --fps it gives the images/s the peak allows.
+// `opaudit claim MODEL (--peak-tops T | --hw PART) (--fps F | --utilization U)`:
+// checks a vendor's throughput claim against the model's work. The arithmetic
+// is analyzer/Claim (evaluateClaim); this file parses the options, calls it
+// and prints the result. Exit code 1 when the claim is impossible (it needs
+// more than the peak), so that a CI script can use the command as a check.
+#include "analyzer/Claim.h"
 #include "cli/ConventionCli.h"
-#include "passes/Conventions.h"
-#include "passes/Precision.h"
 #include "reports/Report.h"
 
-#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -23,7 +18,9 @@ namespace {
 
 struct ClaimArgs {
   std::string Model;
-  double PeakTops = 0;
+  std::optional<double> PeakTops;
+  std::string Hw;
+  std::string OperatingPoint;
   std::optional<double> Fps;
   std::optional<std::string> Utilization;
   int64_t Batch = 1;
@@ -44,9 +41,132 @@ std::optional<double> parseFraction(llvm::StringRef S) {
   return Percent ? V / 100 : V;
 }
 
-std::optional<int64_t> constOf(Expr E) { return E ? E.asConst() : std::nullopt; }
-
 std::string pct(double F) { return llvm::formatv("{0:f1}%", F * 100).str(); }
+
+void writeJson(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS) {
+  llvm::json::OStream J(OS, 2);
+  J.object([&] {
+    J.attribute("schema_version", 1);
+    J.attribute("model", A.Model);
+    J.attributeObject("convention", [&] {
+      J.attribute("name", R.ConventionName);
+      J.attribute("meaning", R.ConventionMeaning);
+      J.attribute("ops_per_mac", R.ConventionOpsPerMac);
+    });
+    J.attribute("peak_tops", R.QuotedTops);
+    J.attribute("dense_tops", R.DenseTops);
+    J.attribute("peak_basis", R.PeakBasis);
+    if (!A.Hw.empty())
+      J.attribute("hardware", A.Hw);
+    J.attribute("sparsity", R.Sparse ? "2:4" : "none");
+    J.attribute("batch", R.Batch);
+    J.attribute("fps", R.Fps);
+    J.attribute("fps_claimed", R.FpsClaimed);
+    J.attribute("ops_per_image", R.OpsPerImage);
+    J.attribute("ops_per_inference", R.OpsPerInference);
+    J.attribute("macs_per_image", R.MacsPerImage);
+    J.attribute("effective_tops", R.EffectiveTops);
+    J.attribute("peak_macs_per_second", R.PeakMacsPerSecond);
+    J.attribute("mac_utilization", R.MacUtilization);
+    J.attribute("plausible", R.plausible());
+    J.attribute("plausibility", plausibilityName(R.Grade));
+    J.attributeArray("conventions", [&] {
+      for (const ConventionNeed &C : R.Conventions)
+        J.object([&] {
+          J.attribute("name", C.Name);
+          J.attribute("utilization", C.Utilization);
+        });
+    });
+    if (R.FpsClaimed)
+      J.attributeArray("consistent_conventions", [&] {
+        for (const ConventionNeed &C : R.Conventions)
+          if (C.Utilization <= 1.0)
+            J.object([&] {
+              J.attribute("name", C.Name);
+              J.attribute("utilization", C.Utilization);
+            });
+      });
+    if (!R.Precision.empty()) {
+      J.attribute("precision", R.Precision);
+      J.attribute("precision_from_graph", R.PrecisionFromGraph);
+      if (R.MacsAtPrecision)
+        J.attribute("macs_at_precision", *R.MacsAtPrecision);
+      else
+        J.attribute("macs_at_precision", nullptr);
+    }
+    J.attributeObject("graph_macs_by_precision", [&] {
+      for (const auto &[P, V] : R.GraphMacsByPrecision)
+        if (V)
+          J.attribute(P, *V);
+        else
+          J.attribute(P, nullptr);
+    });
+  });
+  OS << "\n";
+}
+
+void writeTable(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS) {
+  auto Count = [](double V) {
+    return humanCount(V) + " (" + groupDigits(static_cast<int64_t>(std::llround(V))) + ")";
+  };
+  std::string Prec = R.Precision.empty()
+                         ? ""
+                         : " " + R.Precision + (R.PrecisionFromGraph ? " (the graph's)" : "");
+  OS << "model:              " << A.Model << "\n";
+  OS << "claim:              ";
+  if (A.Hw.empty())
+    OS << llvm::formatv("{0}", R.QuotedTops) << " TOPS peak"
+       << (R.Sparse ? " (2:4 sparse: " + llvm::formatv("{0}", R.DenseTops).str() + " dense)" : "")
+       << Prec;
+  else
+    OS << llvm::formatv("{0}", R.DenseTops) << " dense TOPS" << Prec << " ("
+       << R.PeakBasis << ")";
+  OS << ", "
+     << (R.FpsClaimed ? llvm::formatv("{0:f2} images/s claimed", R.Fps).str()
+                      : llvm::formatv("{0} utilization given", pct(R.MacUtilization)).str())
+     << ", batch " << R.Batch << "\n";
+  OS << "convention:         " << R.ConventionName << ": " << R.ConventionMeaning << "\n";
+  OS << "ops per image:      " << Count(R.OpsPerImage) << "\n";
+  OS << "ops per inference:  " << Count(R.OpsPerInference) << " (batch " << R.Batch << ")\n";
+  OS << "MACs per image:     " << Count(R.MacsPerImage) << "\n";
+  if (!R.FpsClaimed)
+    OS << "images/s:           " << llvm::formatv("{0:f2}", R.Fps) << " at "
+       << pct(R.MacUtilization) << " MAC utilization\n";
+  OS << "effective TOPS:     " << llvm::formatv("{0:f2}", R.EffectiveTops)
+     << " (ops/s the throughput implies, under '" << R.ConventionName << "')\n";
+  OS << "peak MAC/s:         " << humanCount(R.PeakMacsPerSecond) << " ("
+     << llvm::formatv("{0}", R.DenseTops) << " dense TOPS / "
+     << (R.PeakOpsPerMac == std::floor(R.PeakOpsPerMac)
+             ? std::to_string(static_cast<int64_t>(R.PeakOpsPerMac))
+             : llvm::formatv("{0:f2}", R.PeakOpsPerMac).str())
+     << " ops per MAC)\n";
+  OS << "MAC utilization:    " << pct(R.MacUtilization) << "\n";
+  OS << "plausible:          " << plausibilityText(R.MacUtilization) << "\n";
+  if (R.FpsClaimed && !R.plausible()) {
+    std::string Fits;
+    for (const ConventionNeed &C : R.Conventions)
+      if (C.Utilization <= 1.0)
+        Fits += (Fits.empty() ? "" : ", ") + C.Name + " (" + pct(C.Utilization) + ")";
+    if (Fits.empty())
+      OS << "consistent with:    no built-in convention (even counting 1 op per MAC the claim "
+            "exceeds the peak)\n";
+    else
+      OS << "consistent with:    only if the quoted TOPS counted operations as " << Fits << "\n";
+  }
+  // The same rate against the same quoted TOPS, had they counted operations another way.
+  OS << "\nif the quoted TOPS counted ops as:\n";
+  size_t W = 0;
+  for (const ConventionNeed &C : R.Conventions)
+    W = std::max(W, C.Name.size());
+  for (const ConventionNeed &C : R.Conventions) {
+    OS << "  " << C.Name;
+    OS.indent(W - C.Name.size() + 2);
+    std::string P = pct(C.Utilization);
+    OS.indent(7 - std::min<size_t>(7, P.size())) << P << " of the peak  "
+                                                 << plausibilityName(gradeUtilization(C.Utilization))
+                                                 << "\n";
+  }
+}
 
 int run(const ClaimArgs &A) {
   auto Usage = [](const llvm::Twine &Msg) {
@@ -55,214 +175,61 @@ int run(const ClaimArgs &A) {
   };
   if (A.Format != "table" && A.Format != "json")
     return Usage("unknown format '" + A.Format + "' (known: table, json)");
-  if (!(A.PeakTops > 0))
-    return Usage("--peak-tops must be > 0");
+  if (A.PeakTops.has_value() == !A.Hw.empty())
+    return Usage("give exactly one of --peak-tops (a quoted figure) and --hw (a catalog part or "
+                 "profile file)");
   if (A.Fps.has_value() == A.Utilization.has_value())
     return Usage("give exactly one of --fps (check a claim) and --utilization (derive images/s)");
-  if (A.Fps && !(*A.Fps > 0))
-    return Usage("--fps must be > 0");
-  std::optional<double> Util;
-  if (A.Utilization && !(Util = parseFraction(*A.Utilization)))
+  if (!A.OperatingPoint.empty() && A.Hw.empty())
+    return Usage("--operating-point needs --hw");
+  ClaimInputs In;
+  In.PeakTops = A.PeakTops;
+  In.Fps = A.Fps;
+  if (A.Utilization && !(In.Utilization = parseFraction(*A.Utilization)))
     return Usage("--utilization expects a fraction (0.4) or a percentage (40%), got '" +
                  *A.Utilization + "'");
-  if (A.Batch < 1)
-    return Usage("--batch must be >= 1");
-  bool Sparse = false;
+  In.Batch = A.Batch;
   if (A.Sparsity == "2:4")
-    Sparse = true;
+    In.Sparse = true;
   else if (!A.Sparsity.empty() && A.Sparsity != "none" && A.Sparsity != "dense")
     return Usage("--sparsity supports '2:4' (sparse TOPS, twice the dense rate) or 'none', got '" +
                  A.Sparsity + "'");
-  if (!A.Precision.empty() &&
-      precisionLabel(dtypeFromString(A.Precision).value_or(DType::Undefined)) == "unknown")
-    return Usage("--precision expects fp32, fp16, bf16, fp8, int8 or int4, got '" + A.Precision +
-                 "'");
+  In.Precision = A.Precision;
+  In.OperatingPoint = A.OperatingPoint;
   auto Conv = loadConvention(A.Convention);
   if (!Conv)
     return reportError(Conv.takeError());
-  if (Conv->OpsPerMac <= 0)
-    return Usage("convention '" + Conv->Name + "' counts no ops per MAC; a TOPS claim needs one");
+  In.ClaimConvention = std::move(*Conv);
+  std::optional<HardwareProfile> H;
+  if (!A.Hw.empty()) {
+    auto L = loadHardware(A.Hw);
+    if (!L)
+      return reportError(L.takeError());
+    H = std::move(*L);
+    In.Hardware = &*H;
+  }
 
   AnalysisOptions Opts;
   if (auto E = parseDimArgs(A.Dims, Opts))
     return reportError(std::move(E));
-  auto Lo = loadModel(A.Model);
-  if (!Lo)
-    return reportError(Lo.takeError());
-  std::shared_ptr<const Model> M = std::move(*Lo);
-  // A symbolic batch dim on the first input is bound to --batch.
-  const Graph &G = M->Main;
-  ValueId In0 = kNoValue;
-  for (ValueId V : G.Inputs)
-    if (G.value(V).Initializer < 0) {
-      In0 = V;
-      break;
-    }
-  if (In0 != kNoValue) {
-    const auto &D = G.value(In0).Declared;
-    if (D && D->HasShape && !D->Dims.empty() && !D->Dims[0].Param.empty() &&
-        !Opts.Dims.count(D->Dims[0].Param))
-      Opts.Dims[D->Dims[0].Param] = A.Batch;
-  }
-  auto An = Analysis::fromModel(M, Opts);
-  AnalysisManager &AM = An->manager();
-  const ShapeInfo &SI = AM.get<ShapeInference>();
-  ConventionCounts CC = countOps(AM, *Conv);
-  const MacCounts &MC = AM.get<MacCount>();
-  printModelDiagnostics(AM, A.Quiet);
-  auto Ops = constOf(CC.Total);
-  auto Macs = constOf(MC.Total);
-  if (!Ops || !Macs || *Macs <= 0)
-    return Usage(A.Model + ": the model's " + (Macs ? "ops" : "MACs") +
-                 " are not a known number (unknown shapes or unbound dims; see the "
-                 "diagnostics, bind dims with --dim)");
-  // Images one inference of the file processes (its batch dim).
-  int64_t FileBatch = 1;
-  if (In0 != kNoValue) {
-    const TensorType &T = SI.Types[static_cast<size_t>(In0)];
-    if (T.Dims && !T.Dims->empty())
-      if (auto B = constOf((*T.Dims)[0]); B && *B > 0)
-        FileBatch = *B;
-  }
-  if (FileBatch != A.Batch && !A.Quiet)
-    llvm::errs() << A.Model << ": note: the model has a fixed batch of " << FileBatch
-                 << "; per-image work is its total / " << FileBatch << ", at batch " << A.Batch
-                 << " it is the same\n";
-  double OpsPerImage = static_cast<double>(*Ops) / static_cast<double>(FileBatch);
-  double MacsPerImage = static_cast<double>(*Macs) / static_cast<double>(FileBatch);
-  double OpsPerInference = OpsPerImage * static_cast<double>(A.Batch);
-  double DenseTops = Sparse ? A.PeakTops / 2 : A.PeakTops;
-  double PeakMacRate = DenseTops * 1e12 / static_cast<double>(Conv->OpsPerMac);
-  double Fps = A.Fps ? *A.Fps : *Util * PeakMacRate / MacsPerImage;
-  double Utilization = MacsPerImage * Fps / PeakMacRate;
-  double EffectiveTops = OpsPerImage * Fps / 1e12;
-  bool Plausible = Utilization <= 1.0;
-
-  // Under which conventions' counting would the peak cover the claimed rate?
-  struct Fit {
-    std::string Name;
-    double Need; // fraction of the peak the claim needs if TOPS counted this way
-  };
-  std::vector<Fit> Fits;
-  if (A.Fps)
-    for (llvm::StringRef Name : builtinConventionNames()) {
-      auto C = loadConvention(Name);
-      if (!C)
-        return reportError(C.takeError());
-      auto T = constOf(countOps(AM, *C).Total);
-      if (!T || *T <= 0)
-        continue;
-      double Need = static_cast<double>(*T) / FileBatch * Fps / (DenseTops * 1e12);
-      if (Need <= 1.0)
-        Fits.push_back({C->Name, Need});
-    }
-
-  // Precision read from the graph, against the claim's precision.
-  const PrecisionInfo &PI = AM.get<Precision>();
-  std::string Prec = A.Precision.empty() ? "" : precisionLabel(*dtypeFromString(A.Precision)).str();
-  std::optional<int64_t> MacsAtPrec;
-  if (!Prec.empty()) {
-    auto It = PI.Macs.find(Prec);
-    MacsAtPrec = It == PI.Macs.end() ? std::optional<int64_t>(0) : constOf(It->second);
-    if (!A.Quiet && MacsAtPrec && *MacsAtPrec != *Macs) {
-      std::string Graph;
-      for (const auto &[P, E] : PI.Macs)
-        Graph += (Graph.empty() ? "" : ", ") + P + " " +
-                 pct(constOf(E).value_or(0) / static_cast<double>(*Macs));
-      llvm::errs() << A.Model << ": note: the claim is for " << Prec << " but the graph's MACs are "
-                   << Graph << "; assuming the part runs an equivalent " << Prec
-                   << " model (the MAC count does not change)\n";
-    }
-  }
-
-  auto &OS = llvm::outs();
-  if (A.Format == "json") {
-    llvm::json::OStream J(OS, 2);
-    J.object([&] {
-      J.attribute("schema_version", 1);
-      J.attribute("model", A.Model);
-      J.attributeObject("convention", [&] {
-        J.attribute("name", Conv->Name);
-        J.attribute("meaning", Conv->Meaning);
-        J.attribute("ops_per_mac", Conv->OpsPerMac);
-      });
-      J.attribute("peak_tops", A.PeakTops);
-      J.attribute("sparsity", Sparse ? "2:4" : "none");
-      J.attribute("batch", A.Batch);
-      J.attribute("fps", Fps);
-      J.attribute("fps_claimed", A.Fps.has_value());
-      J.attribute("ops_per_image", OpsPerImage);
-      J.attribute("ops_per_inference", OpsPerInference);
-      J.attribute("macs_per_image", MacsPerImage);
-      J.attribute("effective_tops", EffectiveTops);
-      J.attribute("peak_macs_per_second", PeakMacRate);
-      J.attribute("mac_utilization", Utilization);
-      J.attribute("plausible", Plausible);
-      if (A.Fps)
-        J.attributeArray("consistent_conventions", [&] {
-          for (const Fit &F : Fits)
-            J.object([&] {
-              J.attribute("name", F.Name);
-              J.attribute("utilization", F.Need);
-            });
-        });
-      if (!Prec.empty()) {
-        J.attribute("precision", Prec);
-        if (MacsAtPrec)
-          J.attribute("macs_at_precision", *MacsAtPrec);
-        else
-          J.attribute("macs_at_precision", nullptr);
-      }
-      J.attributeObject("graph_macs_by_precision", [&] {
-        for (const auto &[P, E] : PI.Macs)
-          if (auto V = constOf(E))
-            J.attribute(P, *V);
-          else
-            J.attribute(P, nullptr);
-      });
-    });
-    OS << "\n";
-    return kExitOk;
-  }
-
-  auto Count = [](double V) {
-    return humanCount(V) + " (" + groupDigits(static_cast<int64_t>(std::llround(V))) + ")";
-  };
-  OS << "model:              " << A.Model << "\n";
-  OS << "claim:              " << llvm::formatv("{0}", A.PeakTops) << " TOPS peak"
-     << (Sparse ? " (2:4 sparse: " + llvm::formatv("{0}", DenseTops).str() + " dense)" : "")
-     << (Prec.empty() ? "" : " " + Prec) << ", "
-     << (A.Fps ? llvm::formatv("{0:f2} images/s claimed", Fps).str()
-               : llvm::formatv("{0} utilization given", pct(*Util)).str())
-     << ", batch " << A.Batch << "\n";
-  OS << "convention:         " << Conv->Name << ": " << Conv->Meaning << "\n";
-  OS << "ops per image:      " << Count(OpsPerImage) << "\n";
-  OS << "ops per inference:  " << Count(OpsPerInference) << " (batch " << A.Batch << ")\n";
-  OS << "MACs per image:     " << Count(MacsPerImage) << "\n";
-  if (!A.Fps)
-    OS << "images/s:           " << llvm::formatv("{0:f2}", Fps) << " at " << pct(*Util)
-       << " MAC utilization\n";
-  OS << "effective TOPS:     " << llvm::formatv("{0:f2}", EffectiveTops)
-     << " (ops/s the throughput implies, under '" << Conv->Name << "')\n";
-  OS << "peak MAC/s:         " << humanCount(PeakMacRate) << " (" << llvm::formatv("{0}", DenseTops)
-     << " dense TOPS / " << Conv->OpsPerMac << " ops per MAC)\n";
-  OS << "MAC utilization:    " << pct(Utilization) << "\n";
-  if (Plausible) {
-    OS << "plausible:          yes\n";
-    return kExitOk;
-  }
-  OS << "plausible:          NO: the claimed rate needs " << pct(Utilization)
-     << " of the peak MAC rate, which is impossible\n";
-  if (Fits.empty()) {
-    OS << "consistent with:    no built-in convention (even counting 1 op per MAC the claim "
-          "exceeds the peak)\n";
-  } else {
-    OS << "consistent with:    only if the quoted TOPS counted operations as ";
-    for (size_t I = 0; I < Fits.size(); ++I)
-      OS << (I ? ", " : "") << Fits[I].Name << " (" << pct(Fits[I].Need) << ")";
-    OS << "\n";
-  }
-  return kExitOk;
+  // --batch binds a symbolic batch dim (Analysis's bindBatch).
+  if (A.Batch >= 1)
+    Opts.Batch = A.Batch;
+  auto An = Analysis::open(A.Model, Opts);
+  if (!An)
+    return reportError(An.takeError());
+  printModelDiagnostics((*An)->manager(), A.Quiet);
+  auto R = evaluateClaim(**An, In);
+  if (!R)
+    return reportError(R.takeError());
+  if (!A.Quiet)
+    for (const std::string &N : R->Notes)
+      llvm::errs() << A.Model << ": " << N << "\n";
+  if (A.Format == "json")
+    writeJson(A, *R, llvm::outs());
+  else
+    writeTable(A, *R, llvm::outs());
+  return R->plausible() ? kExitOk : kExitClaimImpossible;
 }
 
 } // namespace
@@ -270,7 +237,12 @@ int run(const ClaimArgs &A) {
 RunFn setupClaim(CLI::App &Sub) {
   auto A = std::make_shared<ClaimArgs>();
   Sub.add_option("model", A->Model, "ONNX model file")->required();
-  Sub.add_option("--peak-tops", A->PeakTops, "the part's quoted peak TOPS")->required();
+  Sub.add_option("--peak-tops", A->PeakTops, "the part's quoted peak TOPS");
+  Sub.add_option("--hw", A->Hw,
+                 "instead of --peak-tops: a catalog part (`opaudit hw list`) or a profile file; "
+                 "its dense peak at --precision (default: the graph's) is used");
+  Sub.add_option("--operating-point", A->OperatingPoint,
+                 "with --hw: the operating point (default: the part's nominal one)");
   Sub.add_option("--fps", A->Fps,
                  "claimed throughput in images (inferences of batch 1) per second");
   Sub.add_option("--utilization", A->Utilization,

@@ -12,6 +12,9 @@
 
 namespace opaudit::cli {
 
+/// `claim`: the claim needs more than the peak (README, exit codes).
+constexpr int kExitClaimImpossible = 1;
+
 /// Runs a parsed subcommand and returns the process exit code.
 using RunFn = std::function<int()>;
 
@@ -35,5 +38,6 @@ RunFn setupClaim(CLI::App &Sub);
 RunFn setupGraph(CLI::App &Sub);
 RunFn setupHw(CLI::App &Sub);
 RunFn setupLlm(CLI::App &Sub);
+RunFn setupLedger(CLI::App &Sub);
 
 } // namespace opaudit::cli

@@ -94,6 +94,7 @@ int run(const SweepArgs &A) {
     P.Batch = B;
     P.InferencesPerSecond = R.Roof->InferencesPerSecond;
     P.InferencesPerSecondAtUtilization = R.Roof->InferencesPerSecondAtUtilization;
+    P.ComputeCeiling = R.Roof->ComputeCeiling;
     P.LatencySeconds = R.Roof->LatencySeconds;
     P.WeightTrafficPerBatch = R.Traffic->WeightTrafficPerBatch;
     P.WeightTrafficPerInference = R.Traffic->WeightTrafficPerInference;

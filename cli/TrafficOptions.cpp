@@ -16,7 +16,7 @@ void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
                  "operating point of the profile (default: its first)");
   Sub.add_option("--precision", A.Precision,
                  "MAC precision: int4|int8|fp8|fp16|bf16|tf32|fp32 (default: from "
-                 "--weight-dtype, else fp32)");
+                 "--weight-dtype, else the precision the graph's MACs declare)");
   Sub.add_option("--utilization", A.Utilization,
                  "fraction of peak MAC throughput assumed reachable, in (0, 1]");
   Sub.add_option("--sram", A.Sram, "on-chip SRAM in bytes (default: the profile's, else 0)");
@@ -24,6 +24,10 @@ void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
                  "count weights at this dtype: int8|int4|fp16|bf16|fp32 (default: stored)");
   Sub.add_option("--act-dtype", A.ActDType,
                  "count floating-point activations at this dtype (default: inferred)");
+  Sub.add_option("--schedule", A.Schedule,
+                 "how a batch runs: layer (the whole batch layer by layer) or sample (pipelined "
+                 "sample by sample, weights kept for the batch)")
+      ->capture_default_str();
 }
 
 namespace {
@@ -60,6 +64,13 @@ llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
                                                  std::to_string(*A.Utilization));
     O.Utilization = *A.Utilization;
   }
+  if (A.Schedule == "sample")
+    O.Schedule = AnalysisOptions::BatchSchedule::Sample;
+  else if (A.Schedule == "layer")
+    O.Schedule = AnalysisOptions::BatchSchedule::Layer;
+  else
+    return makeError(ErrorCategory::Usage,
+                     "--schedule expects layer or sample, got '" + A.Schedule + "'");
   if (A.Hw.empty()) {
     for (auto [Opt, V] :
          {std::pair<const char *, bool>{"--operating-point", !A.OperatingPoint.empty()},
@@ -87,8 +98,19 @@ llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
                                                ": operating_points: no operating point '" +
                                                A.OperatingPoint + "' (known: " + Names + ")");
   }
-  std::string Prec = effectivePrecision(O);
+  // Without --precision/--weight-dtype the precision is the graph's own, known
+  // only once the model is read: the roofline checks it then.
+  std::string Prec = chosenPrecision(O);
   const OperatingPoint &P = *H->operatingPoint(A.OperatingPoint);
+  if (Prec.empty()) {
+    if (!H->dramBandwidthGBps(P))
+      return makeError(ErrorCategory::Usage,
+                       "hardware profile " + A.Hw + ": dram_bandwidth: unknown at " + P.Name +
+                           " (the part has no DRAM of its own, or none is published); the "
+                           "roofline needs an off-chip bandwidth");
+    O.Hardware = std::move(*H);
+    return llvm::Error::success();
+  }
   if (!H->macUnits(Prec))
     return makeError(ErrorCategory::Usage, "--precision expects int4, int8, fp8, fp16, bf16, "
                                            "tf32 or fp32, got '" +

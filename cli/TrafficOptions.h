@@ -1,6 +1,6 @@
 // The traffic and hardware options shared by `analyze` and `sweep`
 // (--hw, --operating-point, --precision, --utilization, --sram,
-// --weight-dtype, --act-dtype), and their checks. A bad value is a usage
+// --weight-dtype, --act-dtype, --schedule), and their checks. A bad value is a usage
 // error naming the option; a bad profile names its file and field.
 #pragma once
 
@@ -18,6 +18,7 @@ struct TrafficArgs {
   std::string ActDType;
   std::optional<int64_t> Sram;
   std::optional<double> Utilization;
+  std::string Schedule = "layer";
 };
 
 /// Declares the options on Sub (not --batch: analyze takes one, sweep a list).

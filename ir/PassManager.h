@@ -44,6 +44,11 @@ struct AnalysisOptions {
   std::string Precision;
   /// --utilization U in (0, 1]: the fraction of peak MAC throughput assumed reachable.
   double Utilization = 1.0;
+  /// --schedule: how a batch runs (docs/traffic-model.md). Layer: the whole
+  /// batch layer by layer; Sample: the batch pipelined sample by sample, with
+  /// weights kept for the whole batch, so only one sample's activations
+  /// compete for SRAM.
+  enum class BatchSchedule { Layer, Sample } Schedule = BatchSchedule::Layer;
   /// True when any option above was given: reports then show the traffic section.
   bool wantsTraffic() const { return Batch || WeightDType || ActDType || SramBytes || Hardware; }
 

@@ -10,7 +10,9 @@
 namespace opaudit {
 
 struct LayerRoofline {
-  std::optional<double> ComputeSeconds; ///< Macs / (MAC units * clock), at 100% utilization.
+  /// MAC time (Macs / MAC rate) plus vector time (vector ops / vector rate), at 100% utilization.
+  std::optional<double> ComputeSeconds;
+  std::optional<double> VectorSeconds;  ///< The vector part; nullopt without a vector rate.
   std::optional<double> MemorySeconds;  ///< Off-chip bytes / bandwidth.
   std::optional<double> Seconds;        ///< max of the two.
   bool MemoryBound = false;             ///< MemorySeconds > ComputeSeconds.
@@ -23,8 +25,16 @@ struct RooflineInfo {
   std::string Precision;
   OperatingPoint Point;
   std::optional<int64_t> MacUnits; ///< nullopt when the rate comes from a stated peak.
-  double MacsPerSecond = 0;        ///< The rate the bounds use.
-  double BandwidthBytesPerSecond = 0;
+  double MacsPerSecond = 0;        ///< The rate the bounds use (after efficiency.mac).
+  bool PrecisionFromGraph = false; ///< No --precision/--weight-dtype: the graph's own.
+  /// Non-MAC work: vector ops per second (after efficiency.vector); 0 when the
+  /// profile gives no vector rate for the precision (non-MAC layers then take no time).
+  double VectorOpsPerSecond = 0;
+  std::string VectorConvention;          ///< How a layer's vector ops are counted.
+  std::optional<int64_t> VectorOps;      ///< Per batch; nullopt when unknown.
+  std::optional<double> VectorSeconds;   ///< Per batch, part of ComputeSeconds.
+  double EfficiencyMac = 1, EfficiencyVector = 1, EfficiencyMemory = 1;
+  double BandwidthBytesPerSecond = 0;    ///< After efficiency.memory.
   double Utilization = 1.0;
   std::vector<LayerRoofline> Nodes;     ///< Indexed by NodeId.
   std::optional<double> ComputeSeconds; ///< Per batch, sum of rows.
@@ -34,6 +44,9 @@ struct RooflineInfo {
   /// Per batch: the sum of the rows' max, when layers cannot overlap with each other.
   std::optional<double> LatencySecondsNoOverlap;
   std::optional<double> InferencesPerSecond;         ///< Batch / LatencySeconds.
+  /// The two ceilings the roofline takes the lower of: Batch / ComputeSeconds
+  /// and Batch / MemorySeconds (inferences/s).
+  std::optional<double> ComputeCeiling, MemoryCeiling;
   std::optional<double> LatencySecondsAtUtilization; ///< Compute time divided by U.
   std::optional<double> InferencesPerSecondAtUtilization;
   bool MemoryBound = false; ///< MemorySeconds > ComputeSeconds.
@@ -49,8 +62,19 @@ public:
   static Result run(AnalysisManager &AM);
 };
 
-/// The precision the MAC units run at: --precision, else from --weight-dtype
-/// (int8/uint8/int4/uint4 -> int8, float16 -> fp16, bfloat16 -> bf16), else fp32.
+/// The precision the user chose for the MAC units: --precision, else from
+/// --weight-dtype (int8/uint8/int4/uint4 -> int8, float16 -> fp16, bfloat16 ->
+/// bf16); empty when neither is given.
+std::string chosenPrecision(const AnalysisOptions &O);
+/// The precision the MAC units run at: chosenPrecision, else fp32. Without a
+/// model at hand (option checks); the roofline uses rooflinePrecision.
 std::string effectivePrecision(const AnalysisOptions &O);
+
+struct PrecisionInfo;
+/// The precision with the most MACs in the graph (passes/Precision: QDQ,
+/// QLinear and ConvInteger models are int8); "fp32" when no MAC has a known precision.
+std::string declaredPrecision(const PrecisionInfo &PI);
+/// The roofline's precision: chosenPrecision, else the graph's declared one.
+std::string rooflinePrecision(AnalysisManager &AM);
 
 } // namespace opaudit

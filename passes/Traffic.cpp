@@ -68,7 +68,16 @@ TrafficInfo Traffic::run(AnalysisManager &AM) {
         static_cast<double>(R.WeightTrafficPerBatch) / static_cast<double>(*R.Batch);
 
   // Activations: place in SRAM first-fit in production order; graph inputs
-  // arrive in DRAM and are read from there.
+  // arrive in DRAM and are read from there. Under --schedule sample one
+  // sample runs through the whole graph before the next starts, so a value
+  // needs SRAM for one sample only (its bytes / B); when it spills, every
+  // sample writes and reads its own share, B shares per batch in all.
+  R.Schedule = O.Schedule == AnalysisOptions::BatchSchedule::Sample ? "sample" : "layer";
+  int64_t Share = O.Schedule == AnalysisOptions::BatchSchedule::Sample && R.Batch && *R.Batch > 1
+                      ? *R.Batch
+                      : 1;
+  if (Share > 1 && R.PeakActivationBytes)
+    R.PeakActivationBytes = (*R.PeakActivationBytes + Share - 1) / Share;
   size_t NSteps = SI.Order.size();
   std::vector<int64_t> Occupied(NSteps, 0);
   std::vector<std::optional<int64_t>> In(NSteps, int64_t(0)), Out(NSteps, int64_t(0)),
@@ -76,13 +85,13 @@ TrafficInfo Traffic::run(AnalysisManager &AM) {
   for (const ActivationValue &A : AI.Values) {
     bool OnChip = false;
     if (A.Bytes && !A.GraphInput && NSteps) {
-      int64_t Max = 0;
+      int64_t Need = (*A.Bytes + Share - 1) / Share, Max = 0;
       for (size_t S = A.Def; S <= A.LastUse; ++S)
         Max = std::max(Max, Occupied[S]);
-      if (*A.Bytes <= Left - Max) {
+      if (Need <= Left - Max) {
         OnChip = true;
         for (size_t S = A.Def; S <= A.LastUse; ++S)
-          Occupied[S] += *A.Bytes;
+          Occupied[S] += Need;
       }
     }
     if (!A.GraphInput && NSteps) {

@@ -31,6 +31,7 @@ struct TrafficInfo {
   int64_t SramBytes = 0;             ///< The SRAM the model assumes.
   std::string WeightDType;           ///< "stored" or the --weight-dtype name.
   std::string ActDType;              ///< "stored" or the --act-dtype name.
+  std::string Schedule = "layer";    ///< --schedule: "layer" or "sample".
   int64_t WeightBytes = 0;           ///< All weights at the traffic dtype (sum of rows).
   int64_t ResidentWeightBytes = 0;   ///< One-time load into SRAM.
   int64_t WeightTrafficPerBatch = 0; ///< Streamed weights (sum of rows).
@@ -41,6 +42,8 @@ struct TrafficInfo {
   std::optional<int64_t> OffchipBytes;    ///< Per batch, excluding the one-time load (sum of rows).
   std::optional<int64_t> Macs;            ///< Per batch.
   std::optional<double> Intensity;        ///< Macs / OffchipBytes.
+  /// Peak live activation bytes: of the whole batch under the layer schedule,
+  /// of one sample (ceil(batch peak / B)) under the sample schedule.
   std::optional<int64_t> PeakActivationBytes;
   std::vector<Diagnostic> Diags;
 };

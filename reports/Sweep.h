@@ -22,6 +22,9 @@ struct SweepPoint {
   std::optional<int64_t> OffchipBytesPerBatch;
   std::optional<int64_t> PeakActivationBytes;
   std::string Bound; ///< "compute", "memory" or "?".
+  /// The compute ceiling (batch / compute time, MACs and vector work): what
+  /// inferences/s would be if no byte had to cross the chip boundary.
+  std::optional<double> ComputeCeiling;
 };
 
 struct SweepResult {

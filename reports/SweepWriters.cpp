@@ -66,12 +66,13 @@ void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
      << "\noperating:  " << S.OperatingPoint << "\ntraffic:    " << S.Dtypes << "\n\n";
   std::vector<std::vector<std::string>> Cells = {
       {"batch", "bound", "latency/batch", "inferences/s", "at U=" + g(S.Utilization),
+       "compute ceiling",
        "weight bytes/batch", "weight bytes/inference", "off-chip bytes/batch", "peak act bytes"}};
   for (const SweepPoint &P : S.Points)
     Cells.push_back(
         {std::to_string(P.Batch), P.Bound, P.LatencySeconds ? secondsText(*P.LatencySeconds) : "?",
          opt(P.InferencesPerSecond, 6), opt(P.InferencesPerSecondAtUtilization, 6),
-         groupDigits(P.WeightTrafficPerBatch),
+         opt(P.ComputeCeiling, 6), groupDigits(P.WeightTrafficPerBatch),
          P.WeightTrafficPerInference ? fractionalBytesText(*P.WeightTrafficPerInference) : "?",
          P.OffchipBytesPerBatch ? groupDigits(*P.OffchipBytesPerBatch) : "?",
          P.PeakActivationBytes ? groupDigits(*P.PeakActivationBytes) : "?"});
@@ -94,7 +95,8 @@ void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
     }
   }
   OS << "\nconvention: inferences/s and latency are roofline upper bounds (latency per batch = "
-        "max(compute, memory)); see docs/traffic-model.md\n";
+        "max(compute, memory)); the compute ceiling is batch / compute time, the rate with no "
+        "off-chip traffic; see docs/traffic-model.md\n";
 }
 
 void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
@@ -129,7 +131,7 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     std::function<std::optional<double>(const SweepPoint &)> Get;
   };
   const Series Panels[] = {
-      {"inferences/s (upper bound, 100% MAC utilization)", "#1f77b4",
+      {"inferences/s (upper bound, 100% MAC utilization; dashed: compute ceiling)", "#1f77b4",
        [](const SweepPoint &P) { return P.InferencesPerSecond; }},
       {"latency per batch (s)", "#d62728", [](const SweepPoint &P) { return P.LatencySeconds; }},
       {"weight traffic per inference (bytes)", "#2ca02c",
@@ -139,9 +141,12 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     const Series &Se = Panels[I];
     double Y0 = Top + I * PanelH; // Top of the panel.
     double Max = 0;
-    for (const SweepPoint &P : S.Points)
+    for (const SweepPoint &P : S.Points) {
       if (auto V = Se.Get(P))
         Max = std::max(Max, *V);
+      if (I == 0 && P.ComputeCeiling)
+        Max = std::max(Max, *P.ComputeCeiling);
+    }
     double Step = Max > 0 ? niceStep(Max) : 1;
     double YMax = Max > 0 ? std::ceil(Max / Step) * Step : 1;
     auto Y = [&](double V) { return Y0 + 20 + PlotH * (1 - V / YMax); };
@@ -162,6 +167,16 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     for (const SweepPoint &P : S.Points)
       if (auto V = Se.Get(P))
         Pts += (Pts.empty() ? "" : " ") + g(X(P.Batch), 6) + "," + g(Y(*V), 6);
+    // The throughput panel also draws the compute ceiling, dashed.
+    std::string Ceil;
+    if (I == 0)
+      for (const SweepPoint &P : S.Points)
+        if (P.ComputeCeiling)
+          Ceil += (Ceil.empty() ? "" : " ") + g(X(P.Batch), 6) + "," + g(Y(*P.ComputeCeiling), 6);
+    if (!Ceil.empty())
+      OS << "<polyline points=\"" << Ceil
+         << "\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\">"
+            "<title>compute ceiling</title></polyline>\n";
     if (!Pts.empty())
       OS << "<polyline points=\"" << Pts << "\" fill=\"none\" stroke=\"" << Se.Colour
          << "\" stroke-width=\"2\"/>\n";

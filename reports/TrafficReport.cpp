@@ -65,10 +65,15 @@ void addTrafficToReport(Analysis &A, Report &R) {
     C.Precision = RL.Precision;
     C.OperatingPoint = RL.Point.describe();
   }
-  C.Convention = "1 MAC per multiply-accumulate; the whole batch runs layer by layer in the "
-                 "schedule order; weights resident in SRAM are loaded once, the rest stream once "
-                 "per batch; activations that do not fit spill to DRAM; latency is per batch, "
-                 "max(compute, memory) (docs/traffic-model.md)";
+  C.Convention =
+      std::string("1 MAC per multiply-accumulate; ") +
+      (T.Schedule == "sample"
+           ? "the batch is pipelined sample by sample (--schedule sample): one sample's "
+             "activations compete for SRAM"
+           : "the whole batch runs layer by layer in the schedule order") +
+      "; weights resident in SRAM are loaded once, the rest stream once per batch; activations "
+      "that do not fit spill to DRAM; latency is per batch, max(compute, memory) "
+      "(docs/traffic-model.md)";
   R.Cond = std::move(C);
 }
 

@@ -154,8 +154,22 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
     else
       OS << llvm::formatv("{0:f2}", F.MacsPerSecond / 1e12).str()
          << " T MACs/s (from the stated dense peak; the profile gives no MAC count)\n";
+    if (F.EfficiencyMac != 1 || F.EfficiencyVector != 1 || F.EfficiencyMemory != 1)
+      OS << "efficiency:       mac " << num(F.EfficiencyMac) << ", vector "
+         << num(F.EfficiencyVector) << ", memory " << num(F.EfficiencyMemory)
+         << " (the profile's; rates above include it)\n";
+    if (F.VectorOpsPerSecond > 0)
+      OS << "vector time:      " << Sec(F.VectorSeconds) << " per batch of it for "
+         << (F.VectorOps ? groupDigits(*F.VectorOps) : std::string("?"))
+         << " non-MAC ops (counted as '" << F.VectorConvention << "' less its ops per MAC) at "
+         << llvm::formatv("{0:f2}", F.VectorOpsPerSecond / 1e12).str() << " T ops/s\n";
+    else
+      OS << "vector time:      none: the profile gives no vector_ops_per_cycle for "
+         << F.Precision << ", so non-MAC layers take no compute time\n";
     OS << "memory time:      " << Sec(F.MemorySeconds) << " per batch at "
        << num(F.BandwidthBytesPerSecond / 1e9) << " GB/s\n";
+    OS << "ceilings:         compute " << Ips(F.ComputeCeiling) << " inferences/s, memory "
+       << Ips(F.MemoryCeiling) << " inferences/s (the roofline is the lower)\n";
     OS << "bound:            "
        << (!F.LatencySeconds ? "?"
            : F.MemoryBound   ? "memory"
@@ -172,6 +186,7 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
      << "; batch " << (C.Batch ? std::to_string(*C.Batch) : std::string("?"));
   if (Roof)
     OS << "; hardware " << cell(C.Hardware, 200) << "; precision " << C.Precision
+       << (R.Roof->PrecisionFromGraph ? " (the graph's)" : "")
        << "; operating point " << cell(C.OperatingPoint, 200);
   OS << "\nconvention:       " << C.Convention << "\n";
 }

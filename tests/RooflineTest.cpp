@@ -227,7 +227,9 @@ TEST_CASE("Roofline: CLI usage errors for hardware options exit 2 with one line"
   struct Case {
     std::string Args, Expect;
   } Cases[] = {
-      {"--hw " + hwPath("edge-npu-pvt.yaml"), "mac_units.fp32: no MAC units"},
+      // An explicit precision is checked before the model is read; the graph's own
+      // (no --precision) only when the roofline runs (tests/ScheduleTest.cpp).
+      {"--hw " + hwPath("edge-npu-pvt.yaml") + " --precision fp32", "mac_units.fp32: no MAC units"},
       {"--hw " + hwPath("edge-npu-pvt.yaml") + " --operating-point turbo",
        "no operating point 'turbo' (known: 0.9V-TT-25C, 0.6V-TT-25C, 0.6V-SS-125C)"},
       {"--hw /nonexistent.yaml", "hardware profile /nonexistent.yaml: cannot read"},
