@@ -9,7 +9,7 @@ Analysis::Analysis(std::shared_ptr<const Model> Mod, AnalysisOptions Opts) : M(s
 }
 
 std::unique_ptr<Analysis> Analysis::fromModel(std::shared_ptr<const Model> M,
-                                             AnalysisOptions Opts) {
+                                              AnalysisOptions Opts) {
   return std::unique_ptr<Analysis>(new Analysis(std::move(M), std::move(Opts)));
 }
 

@@ -195,8 +195,7 @@ llvm::Expected<ClaimResult> evaluateClaim(Analysis &A, const ClaimInputs &In) {
     auto T = constOf(countOps(AM, *C).Total);
     if (!T || *T <= 0)
       continue;
-    R.Conventions.push_back(
-        {C->Name, static_cast<double>(*T) / FB * R.Fps / (R.DenseTops * 1e12)});
+    R.Conventions.push_back({C->Name, static_cast<double>(*T) / FB * R.Fps / (R.DenseTops * 1e12)});
   }
   return R;
 }

@@ -51,11 +51,11 @@ struct ConventionNeed {
 struct ClaimResult {
   std::string ConventionName, ConventionMeaning;
   int64_t ConventionOpsPerMac = 2;
-  double QuotedTops = 0;   ///< The peak as given or as the catalog states it.
-  double DenseTops = 0;    ///< Dense peak the utilization is taken against.
+  double QuotedTops = 0; ///< The peak as given or as the catalog states it.
+  double DenseTops = 0;  ///< Dense peak the utilization is taken against.
   double PeakOpsPerMac = 2;
-  std::string PeakBasis;   ///< "quoted", or "t4 int8 dense at nominal (stated)".
-  std::string Precision;   ///< Precision of the peak ("" when none was given or found).
+  std::string PeakBasis; ///< "quoted", or "t4 int8 dense at nominal (stated)".
+  std::string Precision; ///< Precision of the peak ("" when none was given or found).
   bool PrecisionFromGraph = false;
   bool Sparse = false;
   int64_t Batch = 1;

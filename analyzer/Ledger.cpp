@@ -20,12 +20,30 @@ struct Builtin {
 };
 #include "BuiltinLedger.inc" // defines kBuiltinLedger[]
 
-constexpr llvm::StringRef kEntryKeys[] = {
-    "id",         "part",       "accelerators", "model",     "model_sample", "task",
-    "scenario",   "batch",      "precision",    "figure",    "round",        "published",
-    "division",   "submitter",  "system",       "source",    "path",         "verified",
-    "notes",      "quoted_peak", "operating_point", "precision_checked", "samples_per_second",
-    "tokens_per_second"};
+constexpr llvm::StringRef kEntryKeys[] = {"id",
+                                          "part",
+                                          "accelerators",
+                                          "model",
+                                          "model_sample",
+                                          "task",
+                                          "scenario",
+                                          "batch",
+                                          "precision",
+                                          "figure",
+                                          "round",
+                                          "published",
+                                          "division",
+                                          "submitter",
+                                          "system",
+                                          "source",
+                                          "path",
+                                          "verified",
+                                          "notes",
+                                          "quoted_peak",
+                                          "operating_point",
+                                          "precision_checked",
+                                          "samples_per_second",
+                                          "tokens_per_second"};
 constexpr llvm::StringRef kSourceKeys[] = {"id", "url", "doc", "title", "date", "kind", "states"};
 
 class Reader {
@@ -288,8 +306,8 @@ std::vector<LedgerRow> evaluateLedger(const Ledger &L, const SampleMacs &Macs) {
         continue;
       }
       Row.QuotedTops = *DP.Tops;
-      Row.PeakBasis = "catalog " + E.Part + " " + E.Precision + " at " + P->Name + " (" +
-                      DP.Basis + ")";
+      Row.PeakBasis =
+          "catalog " + E.Part + " " + E.Precision + " at " + P->Name + " (" + DP.Basis + ")";
     }
     Row.DeliveredTops = *Row.Rate * 2.0 * static_cast<double>(*Row.Macs) / 1e12;
     Row.Utilization = *Row.DeliveredTops / *Row.QuotedTops;

@@ -48,10 +48,10 @@ llvm::Expected<Ledger> builtinLedger();
 struct LedgerRow {
   const LedgerEntry *Entry = nullptr;
   const LedgerSource *Source = nullptr;
-  std::optional<double> Rate;        ///< Inferences/s per accelerator.
-  std::optional<int64_t> Macs;       ///< Of one inference of the bundled model.
-  std::optional<double> QuotedTops;  ///< Dense, per accelerator.
-  std::string PeakBasis;             ///< "catalog (stated)", "ledger: 6 TOPS / 3 cores", ...
+  std::optional<double> Rate;       ///< Inferences/s per accelerator.
+  std::optional<int64_t> Macs;      ///< Of one inference of the bundled model.
+  std::optional<double> QuotedTops; ///< Dense, per accelerator.
+  std::string PeakBasis;            ///< "catalog (stated)", "ledger: 6 TOPS / 3 cores", ...
   std::optional<double> DeliveredTops;
   std::optional<double> Utilization; ///< Delivered / quoted dense.
   std::string Reason;                ///< Why the row is not evaluated; empty when it is.

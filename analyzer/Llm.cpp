@@ -47,7 +47,8 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
   R.Devices = O.Devices;
   R.FusedAttention = O.FusedAttention;
   if (O.Prompt < 1 || O.Context < 1 || O.Devices < 1 || O.Batches.empty())
-    return makeError(ErrorCategory::Usage, "--prompt, --context, --devices and --batch must be >= 1");
+    return makeError(ErrorCategory::Usage,
+                     "--prompt, --context, --devices and --batch must be >= 1");
   const KvCacheInfo &KV = A.get<KvCache>();
   if (!KV.Decoder) {
     R.Reason = KV.Reason;
@@ -70,7 +71,8 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
     R.TotalDims += (R.TotalDims.empty() ? "" : ", ") + T;
   DType KvT = O.KvDType ? *O.KvDType : KV.Elem;
   R.KvDType = dtypeName(KvT).str();
-  R.KvBytesPerToken = O.KvDType ? KV.ElementsPerToken * dtypeBits(*O.KvDType) / 8 : KV.BytesPerToken;
+  R.KvBytesPerToken =
+      O.KvDType ? KV.ElementsPerToken * dtypeBits(*O.KvDType) / 8 : KV.BytesPerToken;
   R.WeightBytes = WI.TotalBytes;
   R.Params = WI.TotalParams;
 
@@ -199,8 +201,7 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
   R.Formulas.PrefillBytes = PBytes.str();
   R.Formulas.DecodeMacs = DMacs.str();
   R.Formulas.DecodeBytes = DBytes.str();
-  R.Formulas.MemoryBytes =
-      S.add(S.constant(WI.TotalBytes), KvExpr).str() + " + peak activations";
+  R.Formulas.MemoryBytes = S.add(S.constant(WI.TotalBytes), KvExpr).str() + " + peak activations";
 
   // Hardware.
   double BW = 0, Rate = 0;
@@ -209,8 +210,9 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
     const HardwareProfile &H = *O.Hw;
     const OperatingPoint *OP = H.operatingPoint(O.OperatingPoint);
     if (!O.OperatingPoint.empty() && !OP)
-      return makeError(ErrorCategory::Usage,
-                       "hardware profile " + H.File + " has no operating point '" + O.OperatingPoint + "'");
+      return makeError(ErrorCategory::Usage, "hardware profile " + H.File +
+                                                 " has no operating point '" + O.OperatingPoint +
+                                                 "'");
     R.Precision = O.Precision.empty() ? precisionFor(KV.Elem) : O.Precision;
     if (OP) {
       R.OperatingPoint = OP->describe();
@@ -227,11 +229,12 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
     R.MacsPerSecond = Rate;
   }
   const double N = static_cast<double>(O.Devices);
-  auto Time = [&](std::optional<int64_t> Macs, std::optional<int64_t> Bytes, std::string &Bound)
-      -> std::optional<double> {
+  auto Time = [&](std::optional<int64_t> Macs, std::optional<int64_t> Bytes,
+                  std::string &Bound) -> std::optional<double> {
     if (!R.HasHardware || !Macs || !Bytes || BW <= 0 || Rate <= 0)
       return std::nullopt;
-    double Tc = static_cast<double>(*Macs) / (Rate * N), Tm = static_cast<double>(*Bytes) / (BW * N);
+    double Tc = static_cast<double>(*Macs) / (Rate * N),
+           Tm = static_cast<double>(*Bytes) / (BW * N);
     Bound = Tm >= Tc ? "memory" : "compute";
     return std::max(Tc, Tm);
   };
@@ -288,7 +291,8 @@ llvm::Expected<LlmResult> estimateLlm(Analysis &A, const LlmOptions &O) {
     P.Memory.KvCacheBytes = Div(P.KvBytes);
     P.Memory.ActivationBytes = PeakActs(B);
     if (P.Memory.ActivationBytes)
-      P.Memory.TotalBytes = P.Memory.WeightsBytes + P.Memory.KvCacheBytes + *P.Memory.ActivationBytes;
+      P.Memory.TotalBytes =
+          P.Memory.WeightsBytes + P.Memory.KvCacheBytes + *P.Memory.ActivationBytes;
     P.Memory.DramBytes = Dram;
     if (Dram && P.Memory.TotalBytes)
       P.Memory.Fits = *P.Memory.TotalBytes <= *Dram;

@@ -17,8 +17,8 @@ namespace opaudit {
 
 struct LlmOptions {
   std::vector<int64_t> Batches{1};
-  int64_t Prompt = 2048;  ///< Prefill tokens per sequence (past 0).
-  int64_t Context = 4096; ///< Positions a decode step attends to (past = context - 1).
+  int64_t Prompt = 2048;        ///< Prefill tokens per sequence (past 0).
+  int64_t Context = 4096;       ///< Positions a decode step attends to (past = context - 1).
   std::optional<DType> KvDType; ///< Count the cache at this dtype (default: stored).
   int64_t Devices = 1;          ///< Tensor-parallel split of weights, cache and compute.
   bool FusedAttention = true;   ///< Score matrices stay on chip.

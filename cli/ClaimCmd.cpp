@@ -109,9 +109,8 @@ void writeTable(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS)
   auto Count = [](double V) {
     return humanCount(V) + " (" + groupDigits(static_cast<int64_t>(std::llround(V))) + ")";
   };
-  std::string Prec = R.Precision.empty()
-                         ? ""
-                         : " " + R.Precision + (R.PrecisionFromGraph ? " (the graph's)" : "");
+  std::string Prec =
+      R.Precision.empty() ? "" : " " + R.Precision + (R.PrecisionFromGraph ? " (the graph's)" : "");
   OS << "model:              " << A.Model << "\n";
   OS << "claim:              ";
   if (A.Hw.empty())
@@ -119,8 +118,7 @@ void writeTable(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS)
        << (R.Sparse ? " (2:4 sparse: " + llvm::formatv("{0}", R.DenseTops).str() + " dense)" : "")
        << Prec;
   else
-    OS << llvm::formatv("{0}", R.DenseTops) << " dense TOPS" << Prec << " ("
-       << R.PeakBasis << ")";
+    OS << llvm::formatv("{0}", R.DenseTops) << " dense TOPS" << Prec << " (" << R.PeakBasis << ")";
   OS << ", "
      << (R.FpsClaimed ? llvm::formatv("{0:f2} images/s claimed", R.Fps).str()
                       : llvm::formatv("{0} utilization given", pct(R.MacUtilization)).str())
@@ -162,9 +160,8 @@ void writeTable(const ClaimArgs &A, const ClaimResult &R, llvm::raw_ostream &OS)
     OS << "  " << C.Name;
     OS.indent(W - C.Name.size() + 2);
     std::string P = pct(C.Utilization);
-    OS.indent(7 - std::min<size_t>(7, P.size())) << P << " of the peak  "
-                                                 << plausibilityName(gradeUtilization(C.Utilization))
-                                                 << "\n";
+    OS.indent(7 - std::min<size_t>(7, P.size()))
+        << P << " of the peak  " << plausibilityName(gradeUtilization(C.Utilization)) << "\n";
   }
 }
 

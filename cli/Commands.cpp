@@ -20,8 +20,7 @@ llvm::ArrayRef<CommandInfo> commands() {
        setupHw},
       {"llm", "LLM serving estimate of a decoder: KV cache, prefill, decode tokens/s, memory fit",
        setupLlm},
-      {"ledger",
-       "published results against the catalog: quoted TOPS, delivered TOPS, utilization",
+      {"ledger", "published results against the catalog: quoted TOPS, delivered TOPS, utilization",
        setupLedger},
   };
   return Table;

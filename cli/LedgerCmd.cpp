@@ -54,7 +54,8 @@ void writeTable(const std::vector<LedgerRow> &Rows, llvm::raw_ostream &OS) {
       if (I)
         OS << "  ";
       if (Left)
-        OS << Cells[R][I] << std::string(I + 1 < Cells[R].size() ? W[I] - Cells[R][I].size() : 0, ' ');
+        OS << Cells[R][I]
+           << std::string(I + 1 < Cells[R].size() ? W[I] - Cells[R][I].size() : 0, ' ');
       else
         OS.indent(W[I] - Cells[R][I].size()) << Cells[R][I];
     }
@@ -66,7 +67,8 @@ void writeTable(const std::vector<LedgerRow> &Rows, llvm::raw_ostream &OS) {
       OS << std::string(Width - 2, '-') << "\n";
     }
   }
-  OS << "\ndelivered TOPS = inferences/s per accelerator x 2 ops per MAC x the bundled model's MACs;"
+  OS << "\ndelivered TOPS = inferences/s per accelerator x 2 ops per MAC x the bundled model's "
+        "MACs;"
         "\nutilization = delivered / quoted dense TOPS (the catalog part's, at the entry's "
         "precision and operating point)\n";
   OS << "\nnot evaluated:\n";

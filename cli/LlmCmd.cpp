@@ -27,8 +27,9 @@ int run(const LlmArgs &A) {
   for (llvm::StringRef P : Parts) {
     int64_t N;
     if (P.trim().getAsInteger(10, N) || N < 1)
-      return reportError(makeError(ErrorCategory::Usage,
-                                   "--batch expects counts >= 1, comma-separated, got '" + A.Batches + "'"));
+      return reportError(
+          makeError(ErrorCategory::Usage,
+                    "--batch expects counts >= 1, comma-separated, got '" + A.Batches + "'"));
     O.Batches.push_back(N);
   }
   if (A.Format != "table" && A.Format != "json")
@@ -42,7 +43,8 @@ int run(const LlmArgs &A) {
   if (!A.KvDType.empty()) {
     O.KvDType = dtypeFromString(A.KvDType);
     if (!O.KvDType || dtypeBits(*O.KvDType) == 0)
-      return reportError(makeError(ErrorCategory::Usage, "--kv-dtype: unknown dtype '" + A.KvDType + "'"));
+      return reportError(
+          makeError(ErrorCategory::Usage, "--kv-dtype: unknown dtype '" + A.KvDType + "'"));
   }
   if (!A.Hw.empty()) {
     auto H = loadHardware(A.Hw);
@@ -79,13 +81,17 @@ int run(const LlmArgs &A) {
 RunFn setupLlm(CLI::App &Sub) {
   auto A = std::make_shared<LlmArgs>();
   Sub.add_option("model", A->Model, "ONNX decoder with a KV cache")->required();
-  Sub.add_option("--hw", A->Hw, "hardware profile: a catalog name (`opaudit hw list`) or a YAML file");
+  Sub.add_option("--hw", A->Hw,
+                 "hardware profile: a catalog name (`opaudit hw list`) or a YAML file");
   Sub.add_option("--precision", A->Precision,
                  "peak used for compute: int8|fp8|fp16|bf16|fp32 (default: the cache's dtype)");
-  Sub.add_option("--operating-point", A->OperatingPoint, "the profile's operating point (default: first)");
-  Sub.add_option("--batch", A->Batches, "sequences per batch, comma-separated: 1,8,32")->capture_default_str();
+  Sub.add_option("--operating-point", A->OperatingPoint,
+                 "the profile's operating point (default: first)");
+  Sub.add_option("--batch", A->Batches, "sequences per batch, comma-separated: 1,8,32")
+      ->capture_default_str();
   Sub.add_option("--prompt", A->Prompt, "prefill tokens per sequence")->capture_default_str();
-  Sub.add_option("--context", A->Context, "positions a decode step attends to")->capture_default_str();
+  Sub.add_option("--context", A->Context, "positions a decode step attends to")
+      ->capture_default_str();
   Sub.add_option("--kv-dtype", A->KvDType, "count the KV cache at this dtype (default: stored)");
   Sub.add_option("--devices", A->Devices, "tensor-parallel devices: weights and cache split evenly")
       ->capture_default_str();

@@ -90,7 +90,8 @@ KvCacheInfo KvCache::run(AnalysisManager &AM) {
         if (R.SeqDim.empty() && T.hasRank()) {
           const TensorType &PT = SI.Types[static_cast<size_t>(Out(0))];
           if (PT.hasRank() && PT.rank() == T.rank())
-            if (std::string Seq = symbolOf(S.sub((*PT.Dims)[Axis], (*T.Dims)[Axis])); !Seq.empty()) {
+            if (std::string Seq = symbolOf(S.sub((*PT.Dims)[Axis], (*T.Dims)[Axis]));
+                !Seq.empty()) {
               R.SeqDim = Seq;
               R.SeqFrom = "present length - past length (Concat '" + N.Name + "')";
             }
@@ -100,8 +101,7 @@ KvCacheInfo KvCache::run(AnalysisManager &AM) {
                (N.OpType == "GroupQueryAttention" || N.OpType == "MultiHeadAttention")) {
       size_t K = N.OpType == "GroupQueryAttention" ? 3 : 6;
       for (size_t J = 0; J < 2; ++J)
-        if (isRuntimeInput(G, In(K + J)) && Out(1 + J) != kNoValue &&
-            isGraphOutput(G, Out(1 + J)))
+        if (isRuntimeInput(G, In(K + J)) && Out(1 + J) != kNoValue && isGraphOutput(G, Out(1 + J)))
           Add(In(K + J), Out(1 + J), 2, N.OpType);
       if (SeqFromQuery.empty() && In(0) != kNoValue) {
         const TensorType &Q = SI.Types[static_cast<size_t>(In(0))];
@@ -110,7 +110,8 @@ KvCacheInfo KvCache::run(AnalysisManager &AM) {
       }
       if (N.OpType == "GroupQueryAttention")
         if (const ConstValue *V = SI.value(In(6)); V && !V->isReal() && V->Ints.size() == 1)
-          if (std::string T = symbolOf(V->Ints[0]); !T.empty() && !llvm::is_contained(R.TotalDims, T))
+          if (std::string T = symbolOf(V->Ints[0]);
+              !T.empty() && !llvm::is_contained(R.TotalDims, T))
             R.TotalDims.push_back(T);
     }
   }

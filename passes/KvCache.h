@@ -20,9 +20,10 @@ struct KvPair {
   bool Key = true; ///< Key (true) or value (false) cache.
   std::string Past, Present;
   ValueId PastV = kNoValue, PresentV = kNoValue;
-  unsigned Axis = 2;   ///< The sequence axis of the cache.
-  std::string Via;     ///< "Concat", "GroupQueryAttention", "MultiHeadAttention" or "name".
-  Expr ElementsPerToken; ///< Elements of one token of one sequence (dims other than batch and axis).
+  unsigned Axis = 2; ///< The sequence axis of the cache.
+  std::string Via;   ///< "Concat", "GroupQueryAttention", "MultiHeadAttention" or "name".
+  Expr
+      ElementsPerToken; ///< Elements of one token of one sequence (dims other than batch and axis).
   DType Elem = DType::Undefined;
 };
 

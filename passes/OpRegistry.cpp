@@ -10,10 +10,10 @@
 namespace opaudit {
 
 namespace {
-constexpr const char *kClassNames[] = {
-    "conv",   "matmul",     "pool",   "normalization", "activation", "elementwise",
-    "softmax", "reduction", "resize", "recurrent",     "attention",  "quantization",
-    "data",   "shape",      "control", "other"};
+constexpr const char *kClassNames[] = {"conv",       "matmul",      "pool",      "normalization",
+                                       "activation", "elementwise", "softmax",   "reduction",
+                                       "resize",     "recurrent",   "attention", "quantization",
+                                       "data",       "shape",       "control",   "other"};
 
 std::vector<OpRule> buildTable() {
   std::vector<OpRule> Rules;
@@ -50,9 +50,8 @@ llvm::ArrayRef<OpRule> allRules() { return table(); }
 
 const OpRule *findRule(llvm::StringRef Domain, llvm::StringRef OpType, int64_t Opset) {
   const auto &T = table();
-  auto It = llvm::partition_point(T, [&](const OpRule &R) {
-    return std::tie(R.Domain, R.OpType) < std::tie(Domain, OpType);
-  });
+  auto It = llvm::partition_point(
+      T, [&](const OpRule &R) { return std::tie(R.Domain, R.OpType) < std::tie(Domain, OpType); });
   const OpRule *Best = nullptr;
   for (; It != T.end() && It->Domain == Domain && It->OpType == OpType; ++It)
     if (It->SinceVersion <= Opset || Opset <= 0)

@@ -115,9 +115,8 @@ RooflineInfo Roofline::run(AnalysisManager &AM) {
     auto Conv = loadConvention(H.VectorConvention);
     if (!Conv) {
       R.Diags.push_back({Severity::Warning, "",
-                         "vector convention '" + H.VectorConvention +
-                             "': " + llvm::toString(Conv.takeError()) +
-                             "; non-MAC layers take no time"});
+                         "vector convention '" + H.VectorConvention + "': " +
+                             llvm::toString(Conv.takeError()) + "; non-MAC layers take no time"});
     } else {
       R.VectorOpsPerSecond = *VIt->second.Value * P->FrequencyMHz * 1e6 * H.EfficiencyVector;
       R.VectorConvention = Conv->Name;
@@ -195,8 +194,7 @@ RooflineInfo Roofline::run(AnalysisManager &AM) {
   // Each ceiling is written so that it is exact up to one rounding when one
   // term alone sets it (B * rate / MACs rather than B / (MACs / rate)).
   if (Compute > 0)
-    R.ComputeCeiling =
-        Vec > 0 ? B / Compute : B * MacRate / static_cast<double>(*T.Macs);
+    R.ComputeCeiling = Vec > 0 ? B / Compute : B * MacRate / static_cast<double>(*T.Macs);
   if (Memory > 0)
     R.MemoryCeiling = B * R.BandwidthBytesPerSecond / static_cast<double>(*T.OffchipBytes);
   auto Bound = [&](double U, std::optional<double> &Lat, std::optional<double> &Ips) {

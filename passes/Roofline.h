@@ -12,10 +12,10 @@ namespace opaudit {
 struct LayerRoofline {
   /// MAC time (Macs / MAC rate) plus vector time (vector ops / vector rate), at 100% utilization.
   std::optional<double> ComputeSeconds;
-  std::optional<double> VectorSeconds;  ///< The vector part; nullopt without a vector rate.
-  std::optional<double> MemorySeconds;  ///< Off-chip bytes / bandwidth.
-  std::optional<double> Seconds;        ///< max of the two.
-  bool MemoryBound = false;             ///< MemorySeconds > ComputeSeconds.
+  std::optional<double> VectorSeconds; ///< The vector part; nullopt without a vector rate.
+  std::optional<double> MemorySeconds; ///< Off-chip bytes / bandwidth.
+  std::optional<double> Seconds;       ///< max of the two.
+  bool MemoryBound = false;            ///< MemorySeconds > ComputeSeconds.
   bool operator==(const LayerRoofline &) const = default;
 };
 
@@ -30,11 +30,11 @@ struct RooflineInfo {
   /// Non-MAC work: vector ops per second (after efficiency.vector); 0 when the
   /// profile gives no vector rate for the precision (non-MAC layers then take no time).
   double VectorOpsPerSecond = 0;
-  std::string VectorConvention;          ///< How a layer's vector ops are counted.
-  std::optional<int64_t> VectorOps;      ///< Per batch; nullopt when unknown.
-  std::optional<double> VectorSeconds;   ///< Per batch, part of ComputeSeconds.
+  std::string VectorConvention;        ///< How a layer's vector ops are counted.
+  std::optional<int64_t> VectorOps;    ///< Per batch; nullopt when unknown.
+  std::optional<double> VectorSeconds; ///< Per batch, part of ComputeSeconds.
   double EfficiencyMac = 1, EfficiencyVector = 1, EfficiencyMemory = 1;
-  double BandwidthBytesPerSecond = 0;    ///< After efficiency.memory.
+  double BandwidthBytesPerSecond = 0; ///< After efficiency.memory.
   double Utilization = 1.0;
   std::vector<LayerRoofline> Nodes;     ///< Indexed by NodeId.
   std::optional<double> ComputeSeconds; ///< Per batch, sum of rows.
@@ -43,7 +43,7 @@ struct RooflineInfo {
   std::optional<double> LatencySeconds;
   /// Per batch: the sum of the rows' max, when layers cannot overlap with each other.
   std::optional<double> LatencySecondsNoOverlap;
-  std::optional<double> InferencesPerSecond;         ///< Batch / LatencySeconds.
+  std::optional<double> InferencesPerSecond; ///< Batch / LatencySeconds.
   /// The two ceilings the roofline takes the lower of: Batch / ComputeSeconds
   /// and Batch / MemorySeconds (inferences/s).
   std::optional<double> ComputeCeiling, MemoryCeiling;

@@ -34,11 +34,20 @@ std::string xmlEscape(llvm::StringRef S) {
   std::string R;
   for (char C : S) {
     switch (C) {
-    case '<': R += "&lt;"; break;
-    case '>': R += "&gt;"; break;
-    case '&': R += "&amp;"; break;
-    case '"': R += "&quot;"; break;
-    default: R += C;
+    case '<':
+      R += "&lt;";
+      break;
+    case '>':
+      R += "&gt;";
+      break;
+    case '&':
+      R += "&amp;";
+      break;
+    case '"':
+      R += "&quot;";
+      break;
+    default:
+      R += C;
     }
   }
   return R;
@@ -57,8 +66,9 @@ void writeLlmTable(const LlmResult &R, llvm::raw_ostream &OS) {
   if (!R.TotalDims.empty())
     OS << ", total " << R.TotalDims;
   OS << "\n";
-  OS << "weights:     " << groupDigits(R.WeightBytes) << " bytes as stored (" << groupDigits(R.Params)
-     << " parameters); embedding table " << groupDigits(R.EmbeddingBytes) << " bytes\n";
+  OS << "weights:     " << groupDigits(R.WeightBytes) << " bytes as stored ("
+     << groupDigits(R.Params) << " parameters); embedding table " << groupDigits(R.EmbeddingBytes)
+     << " bytes\n";
   OS << "KV cache:    " << groupDigits(R.KvBytesPerToken) << " bytes per token per sequence ("
      << R.KvDType << "); " << R.Formulas.KvBytes << " bytes\n";
   OS << "formulas (batch, prompt, context):\n";
@@ -82,13 +92,16 @@ void writeLlmTable(const LlmResult &R, llvm::raw_ostream &OS) {
   OS << "\n\n";
   OS << "prefill (" << R.Prompt << " tokens per sequence"
      << (R.FusedAttention ? ", fused attention" : ", unfused attention") << ")\n";
-  OS << llvm::format("  %6s  %26s  %22s  %12s  %8s\n", (const char *)"batch", (const char *)"MACs", (const char *)"bytes", (const char *)"TTFT", (const char *)"bound");
+  OS << llvm::format("  %6s  %26s  %22s  %12s  %8s\n", (const char *)"batch", (const char *)"MACs",
+                     (const char *)"bytes", (const char *)"TTFT", (const char *)"bound");
   for (const LlmPoint &P : R.Points)
     OS << llvm::format("  %6lld  %26s  %22s  %12s  %8s\n", (long long)P.Batch,
                        num(P.Prefill.Macs).c_str(), num(P.Prefill.Bytes).c_str(),
                        ms(P.Prefill.LatencySeconds).c_str(), P.Prefill.Bound.c_str());
   OS << "\ndecode (one token per sequence at context " << R.Context << ")\n";
-  OS << llvm::format("  %6s  %18s  %22s  %12s  %10s  %10s  %8s\n", (const char *)"batch", (const char *)"MACs/token", (const char *)"bytes/step", (const char *)"step", (const char *)"tokens/s", (const char *)"per seq", (const char *)"bound");
+  OS << llvm::format("  %6s  %18s  %22s  %12s  %10s  %10s  %8s\n", (const char *)"batch",
+                     (const char *)"MACs/token", (const char *)"bytes/step", (const char *)"step",
+                     (const char *)"tokens/s", (const char *)"per seq", (const char *)"bound");
   for (const LlmPoint &P : R.Points)
     OS << llvm::format("  %6lld  %18s  %22s  %12s  %10s  %10s  %8s\n", (long long)P.Batch,
                        num(P.Decode.MacsPerToken).c_str(), num(P.Decode.BytesPerStep).c_str(),
@@ -96,13 +109,17 @@ void writeLlmTable(const LlmResult &R, llvm::raw_ostream &OS) {
                        fixed(P.Decode.TokensPerSecondPerSequence).c_str(), P.Decode.Bound.c_str());
   OS << "\nmemory per device (" << (R.Devices > 1 ? "weights and cache split evenly" : "one device")
      << ")\n";
-  OS << llvm::format("  %6s  %10s  %10s  %12s  %10s  %10s  %5s\n", (const char *)"batch", (const char *)"weights", (const char *)"KV cache", (const char *)"activations", (const char *)"total", (const char *)"capacity", (const char *)"fits");
+  OS << llvm::format("  %6s  %10s  %10s  %12s  %10s  %10s  %5s\n", (const char *)"batch",
+                     (const char *)"weights", (const char *)"KV cache", (const char *)"activations",
+                     (const char *)"total", (const char *)"capacity", (const char *)"fits");
   for (const LlmPoint &P : R.Points)
     OS << llvm::format("  %6lld  %10s  %10s  %12s  %10s  %10s  %5s\n", (long long)P.Batch,
                        gb(P.Memory.WeightsBytes).c_str(), gb(P.Memory.KvCacheBytes).c_str(),
                        gb(P.Memory.ActivationBytes).c_str(), gb(P.Memory.TotalBytes).c_str(),
                        gb(P.Memory.DramBytes).c_str(),
-                       !P.Memory.Fits ? "?" : *P.Memory.Fits ? "yes" : "NO");
+                       !P.Memory.Fits   ? "?"
+                       : *P.Memory.Fits ? "yes"
+                                        : "NO");
   if (!R.Points.empty() && R.Points.front().Memory.MaxBatch)
     OS << "largest batch that fits at context " << R.Context << ": "
        << *R.Points.front().Memory.MaxBatch << "\n";
@@ -244,10 +261,10 @@ void writeLlmSvg(const LlmResult &R, llvm::raw_ostream &OS) {
     auto PY = [&](double V) { return 30 + (H - Pad) - V / YMax * (H - Pad - 10); };
     OS << "<line x1=\"" << X0 + Pad << "\" y1=\"" << 30 + H - Pad << "\" x2=\"" << X0 + W - Pad
        << "\" y2=\"" << 30 + H - Pad << "\" stroke=\"black\"/>\n";
-    OS << "<line x1=\"" << X0 + Pad << "\" y1=\"40\" x2=\"" << X0 + Pad << "\" y2=\"" << 30 + H - Pad
-       << "\" stroke=\"black\"/>\n";
-    OS << "<text x=\"" << X0 + Pad << "\" y=\"" << H + 30 << "\">" << xmlEscape(Label)
-       << " (max " << fixed(YMax / 1.1) << ") against batch (log2)</text>\n";
+    OS << "<line x1=\"" << X0 + Pad << "\" y1=\"40\" x2=\"" << X0 + Pad << "\" y2=\""
+       << 30 + H - Pad << "\" stroke=\"black\"/>\n";
+    OS << "<text x=\"" << X0 + Pad << "\" y=\"" << H + 30 << "\">" << xmlEscape(Label) << " (max "
+       << fixed(YMax / 1.1) << ") against batch (log2)</text>\n";
     OS << "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
     for (size_t I = 0; I < Y.size(); ++I)
       OS << fixed(PX(Bs[I])) << "," << fixed(PY(Y[I])) << " ";

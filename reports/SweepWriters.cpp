@@ -64,10 +64,10 @@ void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS) {
   OS << "model:      " << S.Model << "\ninput:      " << S.InputShape
      << "\nhardware:   " << S.Hardware << "\nprecision:  " << S.Precision
      << "\noperating:  " << S.OperatingPoint << "\ntraffic:    " << S.Dtypes << "\n\n";
-  std::vector<std::vector<std::string>> Cells = {
-      {"batch", "bound", "latency/batch", "inferences/s", "at U=" + g(S.Utilization),
-       "compute ceiling",
-       "weight bytes/batch", "weight bytes/inference", "off-chip bytes/batch", "peak act bytes"}};
+  std::vector<std::vector<std::string>> Cells = {{"batch", "bound", "latency/batch", "inferences/s",
+                                                  "at U=" + g(S.Utilization), "compute ceiling",
+                                                  "weight bytes/batch", "weight bytes/inference",
+                                                  "off-chip bytes/batch", "peak act bytes"}};
   for (const SweepPoint &P : S.Points)
     Cells.push_back(
         {std::to_string(P.Batch), P.Bound, P.LatencySeconds ? secondsText(*P.LatencySeconds) : "?",

@@ -164,8 +164,8 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
          << " non-MAC ops (counted as '" << F.VectorConvention << "' less its ops per MAC) at "
          << llvm::formatv("{0:f2}", F.VectorOpsPerSecond / 1e12).str() << " T ops/s\n";
     else
-      OS << "vector time:      none: the profile gives no vector_ops_per_cycle for "
-         << F.Precision << ", so non-MAC layers take no compute time\n";
+      OS << "vector time:      none: the profile gives no vector_ops_per_cycle for " << F.Precision
+         << ", so non-MAC layers take no compute time\n";
     OS << "memory time:      " << Sec(F.MemorySeconds) << " per batch at "
        << num(F.BandwidthBytesPerSecond / 1e9) << " GB/s\n";
     OS << "ceilings:         compute " << Ips(F.ComputeCeiling) << " inferences/s, memory "
@@ -186,8 +186,8 @@ void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
      << "; batch " << (C.Batch ? std::to_string(*C.Batch) : std::string("?"));
   if (Roof)
     OS << "; hardware " << cell(C.Hardware, 200) << "; precision " << C.Precision
-       << (R.Roof->PrecisionFromGraph ? " (the graph's)" : "")
-       << "; operating point " << cell(C.OperatingPoint, 200);
+       << (R.Roof->PrecisionFromGraph ? " (the graph's)" : "") << "; operating point "
+       << cell(C.OperatingPoint, 200);
   OS << "\nconvention:       " << C.Convention << "\n";
 }
 

@@ -30,8 +30,8 @@ TEST_CASE("ClaimHw: T4 int8 at MLPerf v0.7's 6035.57 images/s is about 38% utili
   CHECK(*O->getNumber("dense_tops") == 130);
   CHECK(*O->getNumber("effective_tops") == doctest::Approx(6035.57 * 2 * kResNetMacs / 1e12));
   CHECK(*O->getString("plausibility") == "plausible");
-  auto T = runCli("claim " + samplePath("resnet50.onnx") +
-                  " -q --hw t4 --precision int8 --fps 6035.57");
+  auto T =
+      runCli("claim " + samplePath("resnet50.onnx") + " -q --hw t4 --precision int8 --fps 6035.57");
   CHECK(T.Exit == 0);
   CHECK(T.Out.find("MAC utilization:    38.0%") != std::string::npos);
   CHECK(T.Out.find("130.00 dense TOPS int8 (t4 int8 dense at") != std::string::npos);

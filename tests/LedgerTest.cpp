@@ -27,7 +27,8 @@ TEST_CASE("Ledger: utilizations match the hand-computed table") {
   CHECK(*Util("mlperf-v0.7-t4-resnet50-offline") == doctest::Approx(6035.57 * 2 * RN / 130e12));
   CHECK(*Util("mlperf-v0.7-t4-resnet50-singlestream") ==
         doctest::Approx(1000 / 1.086217 * 2 * RN / 130e12));
-  CHECK(*Util("mlperf-v3.1-h100-sxm-resnet50-offline") == doctest::Approx(88526 * 2 * RN / 1979e12));
+  CHECK(*Util("mlperf-v3.1-h100-sxm-resnet50-offline") ==
+        doctest::Approx(88526 * 2 * RN / 1979e12));
   CHECK(*Util("hailo-zoo-hailo-8-mobilenet_v2_1.0-b1") == doctest::Approx(2597 * 2 * MB2 / 26e12));
   // Cloud AI 100: 8 cards, 375 TOPS each.
   CHECK(*Util("mlperf-v3.1-qualcomm-cloud-ai-100-pro-resnet50-offline") ==

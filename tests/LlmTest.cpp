@@ -1,8 +1,8 @@
 // Acceptance tests of `opaudit llm` (issue 12) on the decoders that
 // samples/make_llama.py builds: the figures asserted are those of
 // docs/llm.md and samples/llm_formulas.py, which do not use the C++.
-#include "TestUtil.h"
 #include "analyzer/Llm.h"
+#include "TestUtil.h"
 #include "passes/KvCache.h"
 #include "passes/MacCount.h"
 #include "passes/Weights.h"
@@ -20,9 +20,9 @@ namespace {
 /// Builds the standard decoders once per test run (sparse weights: no disk).
 const std::string &decoderDir() {
   static const std::string Dir = [] {
-    std::string D = (std::filesystem::temp_directory_path() /
-                     ("opaudit-llm-" + std::to_string(::getpid())))
-                        .string();
+    std::string D =
+        (std::filesystem::temp_directory_path() / ("opaudit-llm-" + std::to_string(::getpid())))
+            .string();
     std::filesystem::create_directories(D);
     std::string Cmd = "/usr/bin/python3 " + std::string(OPAUDIT_SOURCE_DIR) +
                       "/samples/make_llama.py --all " + D +
@@ -120,7 +120,8 @@ TEST_CASE("Llama-2-7B genai int4 form: MACs, logical parameters and int4 decode 
 }
 
 TEST_CASE("opaudit llm: JSON names, formulas without --hw, and the not-a-decoder line") {
-  auto J = runCli("llm " + decoderDir() + "/llama2_7b_genai_int4_fp16.onnx --hw h100-sxm --format json");
+  auto J =
+      runCli("llm " + decoderDir() + "/llama2_7b_genai_int4_fp16.onnx --hw h100-sxm --format json");
   CHECK(J.Exit == 0);
   CHECK(J.Out.find("\"bytes_per_step\": 5864505344") != std::string::npos);
   CHECK(J.Out.find("\"bytes_per_token\": 524288") != std::string::npos);
@@ -129,7 +130,8 @@ TEST_CASE("opaudit llm: JSON names, formulas without --hw, and the not-a-decoder
   auto F = runCli("llm " + decoderDir() + "/llama2_7b_hf_fp16.onnx");
   CHECK(F.Exit == 0);
   CHECK(F.Out.find("524288*batch*context bytes") != std::string::npos);
-  auto Multi = runCli("llm " + decoderDir() + "/tiny_mha_hf_fp32.onnx --hw h100-sxm --batch 1,2 --format json");
+  auto Multi = runCli("llm " + decoderDir() +
+                      "/tiny_mha_hf_fp32.onnx --hw h100-sxm --batch 1,2 --format json");
   CHECK(Multi.Out.find("\"points\"") != std::string::npos);
   auto N = runCli("llm " + std::string(OPAUDIT_SOURCE_DIR) + "/samples/models/resnet50.onnx");
   CHECK(N.Exit == 0);

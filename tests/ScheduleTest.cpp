@@ -150,8 +150,7 @@ TEST_CASE("Schedule: --schedule is checked and the sweep shows the compute ceili
   CHECK(Bad.Exit == 2);
   CHECK(Bad.Err.find("--schedule expects layer or sample, got 'diagonal'") != std::string::npos);
   std::string Svg = writeTemp("sweep.svg", "");
-  auto S = runCli("sweep " + M + " --hw compute-bound --batch 1,2 --schedule sample --svg " +
-                  Svg);
+  auto S = runCli("sweep " + M + " --hw compute-bound --batch 1,2 --schedule sample --svg " + Svg);
   REQUIRE_MESSAGE(S.Exit == 0, S.Err);
   CHECK(S.Out.find("compute ceiling") != std::string::npos);
 }

@@ -164,7 +164,8 @@ void inferConvTranspose(InferContext &C) {
       Out.push_back(S.mul(In, S.constant(WA.Strides[I])));
       continue;
     }
-    int64_t PB = WA.AutoPad == "VALID" ? 0 : WA.Pads[I], PE = WA.AutoPad == "VALID" ? 0 : WA.Pads[I + NS];
+    int64_t PB = WA.AutoPad == "VALID" ? 0 : WA.Pads[I],
+            PE = WA.AutoPad == "VALID" ? 0 : WA.Pads[I + NS];
     // stride*(in-1) + output_padding + ((k-1)*dil + 1) - pads
     Expr O = S.mul(S.constant(WA.Strides[I]), S.sub(In, S.constant(1)));
     O = S.add(O, S.constant(OutPad[I] + (WA.Kernel[I] - 1) * WA.Dilations[I] + 1 - PB - PE));
@@ -222,7 +223,8 @@ void inferBatchNorm(InferContext &C) {
   // Training-mode outputs: running mean and variance of shape [C].
   const Shape *X = C.inShape(0);
   for (size_t I = 1; I < C.numOutputs(); ++I)
-    C.setOutput(I, C.inType(1), X && X->size() > 1 ? std::optional<Shape>(Shape{(*X)[1]}) : std::nullopt);
+    C.setOutput(I, C.inType(1),
+                X && X->size() > 1 ? std::optional<Shape>(Shape{(*X)[1]}) : std::nullopt);
 }
 
 void inferLayerNorm(InferContext &C) {
@@ -235,7 +237,8 @@ void inferLayerNorm(InferContext &C) {
     return C.fail("axis out of range");
   Shape Stat(X->begin(), X->begin() + *Axis);
   Stat.append(X->size() - static_cast<size_t>(*Axis), C.sym().constant(1));
-  DType StashType = C.hasAttr("stash_type") ? dtypeFromCode(C.attrInt("stash_type", 1)) : DType::Float;
+  DType StashType =
+      C.hasAttr("stash_type") ? dtypeFromCode(C.attrInt("stash_type", 1)) : DType::Float;
   for (size_t I = 1; I < C.numOutputs(); ++I)
     C.setOutput(I, StashType, Stat);
 }
@@ -568,7 +571,8 @@ Expr macsRecurrent(InferContext &C) {
   bool Layout = C.attrInt("layout", 0) != 0;
   Expr Seq = (*X)[Layout ? 1 : 0], Batch = (*X)[Layout ? 0 : 1];
   // W is [dirs, gates*H, input], R is [dirs, gates*H, H].
-  Expr PerStep = S.add(S.mul(S.mul((*W)[0], (*W)[1]), (*W)[2]), S.mul(S.mul((*R)[0], (*R)[1]), (*R)[2]));
+  Expr PerStep =
+      S.add(S.mul(S.mul((*W)[0], (*W)[1]), (*W)[2]), S.mul(S.mul((*R)[0], (*R)[1]), (*R)[2]));
   return S.mul(S.mul(Seq, Batch), PerStep);
 }
 
@@ -597,7 +601,9 @@ void inferDynamicQuantize(InferContext &C) {
 void addNNRules(std::vector<OpRule> &R) {
   using OC = OpClass;
   auto Add = [&](llvm::StringRef Op, int Since, OC Cls, InferFn F, uint32_t ShapeIn = 0,
-                 MacFn M = nullptr) { R.push_back({"", Op, Since, Cls, F, ShapeIn, M}); };
+                 MacFn M = nullptr) {
+    R.push_back({"", Op, Since, Cls, F, ShapeIn, M});
+  };
   Add("Conv", 1, OC::Conv, inferConv, 0, macsConv);
   Add("Conv", 11, OC::Conv, inferConv, 0, macsConv);
   Add("ConvInteger", 10, OC::Conv, inferConvInteger, 0, macsConv);

@@ -283,9 +283,8 @@ std::string hwShowJson(const std::string &Name, const std::string &Point) {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "opaudit's C++ library (use the opaudit package, not this module)";
-  ErrorType = PyErr_NewExceptionWithDoc("opaudit.Error",
-                                        "Base class of every error opaudit raises.", nullptr,
-                                        nullptr);
+  ErrorType = PyErr_NewExceptionWithDoc(
+      "opaudit.Error", "Base class of every error opaudit raises.", nullptr, nullptr);
   LoadErrorType = PyErr_NewExceptionWithDoc(
       "opaudit.LoadError", "The model cannot be read or is not ONNX; the message names it.",
       ErrorType, nullptr);
@@ -324,16 +323,16 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("convention", &PyOptions::Convention);
 
   py::class_<PyAnalysis>(m, "CoreAnalysis")
-      .def_property_readonly("head_json",
-                             [](const PyAnalysis &P) { return py::str(P.HeadJson); })
-      .def("json", [](PyAnalysis &P) {
-        std::string J;
-        {
-          py::gil_scoped_release NoGil;
-          J = P.json();
-        }
-        return py::str(J);
-      })
+      .def_property_readonly("head_json", [](const PyAnalysis &P) { return py::str(P.HeadJson); })
+      .def("json",
+           [](PyAnalysis &P) {
+             std::string J;
+             {
+               py::gil_scoped_release NoGil;
+               J = P.json();
+             }
+             return py::str(J);
+           })
       .def("diagnostics", &PyAnalysis::diagnostics)
       .def("inputs", &PyAnalysis::inputs)
       .def("evaluate", &PyAnalysis::evaluate);
