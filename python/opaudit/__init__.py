@@ -21,8 +21,8 @@ from . import _core
 from ._core import Error, LoadError, UsageError
 
 __all__ = [
-    "Analysis", "Diagnostic", "Error", "Input", "LoadError", "Record", "UsageError",
-    "analyze", "conventions", "from_torch", "hw",
+    "Analysis", "Diagnostic", "Error", "Input", "LoadError", "Record", "Result", "UsageError",
+    "analyze", "claim", "conventions", "from_torch", "hw", "llm",
 ]
 __version__ = "0.1.0"
 
@@ -51,6 +51,58 @@ class Record(dict):
 
 def _records(text):
     return _json.loads(text, object_hook=Record)
+
+
+class Result(Record):
+    """The result of a command over a model (:func:`claim`, :func:`llm`): the
+    command's JSON object as a :class:`Record`, and :meth:`to_json` the text
+    the CLI prints with ``-f json`` (same writer, same bytes)."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, text):
+        super().__init__(_json.loads(text, object_hook=Record))
+        self._json = text
+
+    def to_json(self):
+        """The JSON text, as the CLI writes it."""
+        return self._json
+
+
+class ClaimResult(Result):
+    """:func:`claim`'s result: the fields of ``opaudit claim -f json``
+    (mac_utilization, effective_tops, plausible, plausibility, conventions,
+    ...) plus ``notes``, the lines the CLI prints to stderr."""
+
+    __slots__ = ("notes",)
+
+    def __init__(self, text, notes):
+        super().__init__(text)
+        #: The batch and precision notes (the CLI's stderr lines, without the path).
+        self.notes = list(notes)
+
+    def __repr__(self):
+        return (f"<opaudit.ClaimResult {self['model']!r}: {100 * self['mac_utilization']:.1f}% "
+                f"MAC utilization, {self['plausibility']}>")
+
+
+class LlmResult(Result):
+    """:func:`llm`'s result: the fields of ``opaudit llm --format json``:
+    decoder, layers, params, weights_bytes, compute_bound_batch, and for one
+    batch the point's kv_cache, prefill, decode, memory, conditions and
+    assumptions at the top level; for several batches a ``points`` list of
+    those. Not a decoder: ``decoder`` False and ``reason``."""
+
+    __slots__ = ("_svg",)
+
+    def __init__(self, text, svg):
+        super().__init__(text)
+        self._svg = svg
+
+    def to_svg(self):
+        """Tokens/s and per-sequence latency against batch, as ``--svg`` writes
+        it; None when the model is not a decoder."""
+        return self._svg or None
 
 
 class Diagnostic(Record):
@@ -375,6 +427,116 @@ def from_torch(module, example_inputs, *, opset_version=None, input_names=None,
         module.train(was_training)
     analyze_kwargs.setdefault("name", f"<torch {type(module).__name__}>")
     return analyze(buf.getvalue(), **analyze_kwargs)
+
+
+def _source(model, name):
+    """(source, label) for a command over a model: an Analysis (its loaded
+    model is reused, the file is not read again), bytes, or a path."""
+    if isinstance(model, Analysis):
+        return model._core, model.path
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        label = name or "<bytes>"
+        return model, label
+    try:
+        path = _os.fspath(model)
+    except TypeError:
+        raise UsageError("expected a path, bytes or an opaudit.Analysis, got "
+                         f"{type(model).__name__}") from None
+    if isinstance(path, bytes):
+        path = _os.fsdecode(path)
+    return path, path
+
+
+def _positive(what, v, cls=(int,)):
+    if isinstance(v, bool) or not isinstance(v, cls) or v <= 0:
+        raise UsageError(f"{what} must be a number > 0, got {v!r}")
+    return v
+
+
+def _fraction(v):
+    """0.4, "0.4" or "40%" -> 0.4, as the CLI's --utilization."""
+    if isinstance(v, str):
+        s = v.strip()
+        pct = s.endswith("%")
+        try:
+            f = float(s[:-1] if pct else s)
+        except ValueError:
+            raise UsageError("utilization expects a fraction (0.4) or a percentage (40%), "
+                             f"got {v!r}") from None
+        f = f / 100 if pct else f
+    else:
+        f = v
+    return float(_positive("utilization", f, (int, float)))
+
+
+def claim(model, *, peak_tops=None, hw=None, fps=None, utilization=None, batch=1,
+          claim_convention="tops", precision=None, sparsity=None, operating_point=None,
+          dims=None, name=None):
+    """Checks a throughput claim, as ``opaudit claim``: the same library call
+    (evaluateClaim) and the same JSON.
+
+    model: a path, the model's bytes, or an :class:`Analysis` (its loaded model
+        is reused under the claim's batch).
+    peak_tops or hw: the quoted peak TOPS, or a catalog part / profile file
+        whose dense peak at ``precision`` (default: the graph's) is used.
+    fps or utilization: the claimed images/s, or a MAC utilization (0.4 or
+        "40%") to turn into images/s.
+    batch: the claim's batch (binds a symbolic batch dim); claim_convention:
+        how the quoted TOPS count operations; sparsity: "2:4" for sparse TOPS.
+
+    Returns a :class:`ClaimResult`: ``r.mac_utilization``, ``r["plausible"]``,
+    ``r.to_json()``. An impossible claim is a result with ``plausible`` False,
+    not an exception (the CLI exits 1). Raises UsageError for inconsistent
+    options and LoadError for an unreadable model, naming the model.
+    """
+    source, label = _source(model, name)
+    if peak_tops is not None:
+        peak_tops = float(_positive("peak_tops", peak_tops, (int, float)))
+    if fps is not None:
+        fps = float(_positive("fps", fps, (int, float)))
+    if utilization is not None:
+        utilization = _fraction(utilization)
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise UsageError(f"{label}: batch must be a count >= 1, got {batch!r}")
+    if sparsity not in (None, "none", "dense", "2:4"):
+        raise UsageError(f"{label}: sparsity supports '2:4' (sparse TOPS, twice the dense rate) "
+                         f"or 'none', got {sparsity!r}")
+    text, notes = _core.claim(
+        source, label, label, _check_dims(dict(dims or {})), batch, peak_tops,
+        _os.fspath(hw) if hw is not None else "", operating_point or "", fps, utilization,
+        _os.fspath(claim_convention), precision or "", sparsity == "2:4")
+    return ClaimResult(text, notes)
+
+
+def llm(model, *, hw=None, precision=None, operating_point=None, batch=1, prompt=2048,
+        context=4096, kv_dtype=None, devices=1, fused_attention=True, name=None):
+    """The serving estimate of an exported decoder, as ``opaudit llm``: the same
+    library call (estimateLlm) and the same JSON.
+
+    model: a path, the model's bytes, or an :class:`Analysis` (its loaded model
+        is reused).
+    hw: a catalog part or profile file (without it: counts and formulas only).
+    batch: a count or a list of counts (one point per batch); prompt: prefill
+        tokens; context: positions a decode step attends to; kv_dtype: count
+        the cache at this dtype; devices: tensor-parallel split;
+        fused_attention=False charges score matrices as traffic.
+
+    Returns an :class:`LlmResult` (``r.decoder``, ``r.decode.tokens_per_second``
+    for one batch, ``r.points[i]`` for several, ``r.to_json()``, ``r.to_svg()``). A model that is not a decoder is a result
+    with ``decoder`` False and a ``reason``.
+    """
+    source, label = _source(model, name)
+    batches = [batch] if isinstance(batch, int) and not isinstance(batch, bool) else list(batch)
+    for what, v in [("prompt", prompt), ("context", context), ("devices", devices)] + \
+            [("batch", b) for b in batches]:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise UsageError(f"{label}: {what} must be a count >= 1, got {v!r}")
+    if not batches:
+        raise UsageError(f"{label}: batch must name at least one count")
+    text, svg = _core.llm(source, label, batches, prompt, context, devices, bool(fused_attention),
+                          _os.fspath(hw) if hw is not None else "", precision or "",
+                          operating_point or "", kv_dtype or "")
+    return LlmResult(text, svg)
 
 
 class _Hw:

@@ -116,6 +116,93 @@ def from_torch(
 ) -> Analysis:
     """Exports with torch.onnx.export into memory and analyzes the bytes."""
 
+class Result(Record):
+    """A command's JSON object; to_json() is the CLI's text."""
+    def to_json(self) -> str:
+        """The JSON text, as the CLI writes it with -f json."""
+
+class ClaimResult(Result):
+    """The fields of ``opaudit claim -f json``, plus the CLI's stderr notes."""
+    notes: list[str]
+    model: str
+    convention: Record
+    peak_tops: float
+    dense_tops: float
+    peak_basis: str
+    hardware: str
+    sparsity: str
+    batch: int
+    fps: float
+    fps_claimed: bool
+    ops_per_image: float
+    ops_per_inference: float
+    macs_per_image: float
+    effective_tops: float
+    peak_macs_per_second: float
+    mac_utilization: float
+    plausible: bool
+    plausibility: str
+    conventions: list[Record]
+    consistent_conventions: list[Record]
+    precision: str
+    precision_from_graph: bool
+    macs_at_precision: Optional[int]
+    graph_macs_by_precision: Record
+
+class LlmResult(Result):
+    """The fields of ``opaudit llm --format json``."""
+    model: str
+    decoder: bool
+    reason: str
+    layers: int
+    weights_bytes: int
+    params: int
+    compute_bound_batch: Optional[int]
+    points: list[Record]  # several batches
+    kv_cache: Record  # one batch: the point's fields at the top level
+    prefill: Record
+    decode: Record
+    memory: Record
+    conditions: Record
+    assumptions: list[str]
+    def to_svg(self) -> Optional[str]:
+        """Tokens/s and latency against batch, as --svg writes it."""
+
+_Model = Union[_Path, bytes, bytearray, memoryview, Analysis]
+
+def claim(
+    model: _Model,
+    *,
+    peak_tops: Optional[float] = ...,
+    hw: Optional[_Path] = ...,
+    fps: Optional[float] = ...,
+    utilization: Union[None, float, str] = ...,
+    batch: int = ...,
+    claim_convention: _Path = ...,
+    precision: Optional[str] = ...,
+    sparsity: Optional[str] = ...,
+    operating_point: Optional[str] = ...,
+    dims: Optional[Mapping[str, int]] = ...,
+    name: Optional[str] = ...,
+) -> ClaimResult:
+    """Checks a throughput claim as ``opaudit claim`` (evaluateClaim)."""
+
+def llm(
+    model: _Model,
+    *,
+    hw: Optional[_Path] = ...,
+    precision: Optional[str] = ...,
+    operating_point: Optional[str] = ...,
+    batch: Union[int, Sequence[int]] = ...,
+    prompt: int = ...,
+    context: int = ...,
+    kv_dtype: Optional[str] = ...,
+    devices: int = ...,
+    fused_attention: bool = ...,
+    name: Optional[str] = ...,
+) -> LlmResult:
+    """The serving estimate of a decoder as ``opaudit llm`` (estimateLlm)."""
+
 class _Hw:
     def list(self) -> list[Record]: ...
     def show(self, name: _Path, operating_point: Optional[str] = ...) -> Record: ...

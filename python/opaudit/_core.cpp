@@ -6,10 +6,22 @@
 // Option parsing that is plain string work lives in python/opaudit/__init__.py;
 // the traffic and hardware checks are the CLI's own (cli/TrafficOptions.cpp
 // is compiled into this module rather than copied).
+//
+// The commands over a model (claim, llm) share one shape, runOnModel below:
+// the model is a path, bytes, or an already analyzed CoreAnalysis (its loaded
+// model is reused, Analysis::withOptions); the library call and its JSON
+// writer run with the GIL released; the result is the writer's text. Binding
+// another such command (reconcile, diff) is one function that fills the
+// library's options, calls it inside runOnModel and returns its writer's JSON,
+// plus a wrapper in __init__.py that returns a Result.
 #include "analyzer/Analysis.h"
+#include "analyzer/Claim.h"
+#include "analyzer/Llm.h"
 #include "cli/TrafficOptions.h"
 #include "passes/Conventions.h"
+#include "reports/ClaimWriters.h"
 #include "reports/HardwareReport.h"
+#include "reports/LlmWriters.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -243,6 +255,161 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
   return Out;
 }
 
+/// Prefixes the model's name to an error that does not name it already (the
+/// library's option checks do not know the file), so every exception from a
+/// command over a model says which model.
+llvm::Error namingFile(llvm::Error E, const std::string &File) {
+  ErrorCategory Cat = ErrorCategory::Internal;
+  std::string Msg;
+  llvm::handleAllErrors(
+      std::move(E),
+      [&](const OpauditError &O) {
+        Cat = O.category();
+        Msg = O.text();
+      },
+      [&](const llvm::ErrorInfoBase &B) { Msg = B.message(); });
+  if (!File.empty() && Msg.find(File) == std::string::npos)
+    Msg = File + ": " + Msg;
+  return makeError(Cat, Msg);
+}
+
+/// Runs \p Fn(Analysis&, JSON out) on the model \p Source (a path, bytes
+/// named \p Name, or a CoreAnalysis whose loaded model is reused) analyzed
+/// under \p O, with the GIL released. Returns the JSON Fn wrote.
+template <typename F>
+std::string runOnModel(py::object Source, const std::string &Name, AnalysisOptions O, F Fn) {
+  std::unique_ptr<llvm::MemoryBuffer> Buf;
+  std::string Path;
+  PyAnalysis *Prior = nullptr;
+  if (py::isinstance<PyAnalysis>(Source)) {
+    Prior = Source.cast<PyAnalysis *>();
+  } else if (py::isinstance<py::bytes>(Source) || py::isinstance<py::bytearray>(Source) ||
+             py::isinstance<py::memoryview>(Source)) {
+    py::buffer_info I = py::buffer(Source).request();
+    Buf = llvm::MemoryBuffer::getMemBufferCopy(
+        llvm::StringRef(static_cast<const char *>(I.ptr), static_cast<size_t>(I.size * I.itemsize)),
+        Name);
+  } else {
+    Path = py::str(Source);
+  }
+  std::string Out;
+  std::optional<llvm::Error> Err;
+  {
+    py::gil_scoped_release NoGil;
+    auto Run = [&]() -> llvm::Error {
+      std::unique_ptr<Analysis> A;
+      if (Prior) {
+        A = Prior->A->withOptions(std::move(O));
+      } else {
+        auto An = Buf ? Analysis::fromBuffer(std::move(Buf), Name, std::move(O))
+                      : Analysis::open(Path, std::move(O));
+        if (!An)
+          return An.takeError();
+        A = std::move(*An);
+      }
+      llvm::raw_string_ostream OS(Out);
+      OS.SetBuffered();
+      if (llvm::Error E = Fn(*A, OS))
+        return E;
+      OS.flush();
+      return llvm::Error::success();
+    };
+    if (llvm::Error E = Run())
+      Err.emplace(namingFile(std::move(E), Name));
+  }
+  if (Err)
+    raise(std::move(*Err));
+  return Out;
+}
+
+/// Loads a convention or a hardware profile with the GIL held (small files).
+std::optional<HardwareProfile> hardwareOrNone(const std::string &Hw, const std::string &File) {
+  if (Hw.empty())
+    return std::nullopt;
+  auto H = loadHardware(Hw);
+  if (!H)
+    raise(namingFile(H.takeError(), File));
+  return std::move(*H);
+}
+
+/// `opaudit claim`: evaluateClaim on the model, written by writeClaimJson.
+/// Returns (JSON, notes); the notes are what the CLI prints to stderr.
+py::tuple claim(py::object Source, const std::string &Name, const std::string &Model,
+                const std::map<std::string, int64_t> &Dims, int64_t Batch,
+                std::optional<double> PeakTops, const std::string &Hw,
+                const std::string &OperatingPoint, std::optional<double> Fps,
+                std::optional<double> Utilization, const std::string &ClaimConvention,
+                const std::string &Precision, bool Sparse) {
+  ClaimInputs In;
+  In.PeakTops = PeakTops;
+  In.Fps = Fps;
+  In.Utilization = Utilization;
+  In.Batch = Batch;
+  In.Sparse = Sparse;
+  In.Precision = Precision;
+  In.OperatingPoint = OperatingPoint;
+  auto Conv = loadConvention(ClaimConvention);
+  if (!Conv)
+    raise(namingFile(Conv.takeError(), Name));
+  In.ClaimConvention = std::move(*Conv);
+  std::optional<HardwareProfile> H = hardwareOrNone(Hw, Name);
+  In.Hardware = H ? &*H : nullptr;
+  AnalysisOptions O;
+  for (const auto &[K, V] : Dims)
+    O.Dims[K] = V;
+  // As the CLI: the claim's batch binds a symbolic batch dim.
+  if (Batch >= 1)
+    O.Batch = Batch;
+  std::vector<std::string> Notes;
+  std::string J = runOnModel(Source, Name, std::move(O),
+                             [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
+                               auto R = evaluateClaim(A, In);
+                               if (!R)
+                                 return R.takeError();
+                               Notes = R->Notes;
+                               writeClaimJson(Model, Hw, *R, OS);
+                               return llvm::Error::success();
+                             });
+  return py::make_tuple(J, Notes);
+}
+
+/// `opaudit llm`: estimateLlm on the model. Returns (JSON, SVG); the SVG is
+/// empty when the model is not a decoder.
+py::tuple llm(py::object Source, const std::string &Name, const std::vector<int64_t> &Batches,
+              int64_t Prompt, int64_t Context, int64_t Devices, bool FusedAttention,
+              const std::string &Hw, const std::string &Precision,
+              const std::string &OperatingPoint, const std::string &KvDType) {
+  LlmOptions O;
+  O.Batches = Batches;
+  O.Prompt = Prompt;
+  O.Context = Context;
+  O.Devices = Devices;
+  O.FusedAttention = FusedAttention;
+  O.Precision = Precision;
+  O.OperatingPoint = OperatingPoint;
+  if (!KvDType.empty()) {
+    O.KvDType = dtypeFromString(KvDType);
+    if (!O.KvDType || dtypeBits(*O.KvDType) == 0)
+      raise(makeError(ErrorCategory::Usage, Name + ": kv_dtype: unknown dtype '" + KvDType + "'"));
+  }
+  O.Hw = hardwareOrNone(Hw, Name);
+  O.HwName = Hw;
+  std::string Svg;
+  std::string J =
+      runOnModel(Source, Name, {}, [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
+        auto R = estimateLlm(A, O);
+        if (!R)
+          return R.takeError();
+        writeLlmJson(*R, OS);
+        if (R->Decoder) {
+          llvm::raw_string_ostream SO(Svg);
+          writeLlmSvg(*R, SO);
+        }
+        return llvm::Error::success();
+      });
+  return py::make_tuple(J, Svg);
+}
+
 std::string hwListJson() {
   std::vector<HardwareProfile> Profiles;
   for (llvm::StringRef N : builtinHardwareNames()) {
@@ -339,6 +506,15 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("analyze", &analyze, py::arg("source"), py::arg("name"), py::arg("options"),
         "Opens the model (a path, or bytes named `name`) and builds its report.");
+  m.def("claim", &claim, py::arg("source"), py::arg("name"), py::arg("model"), py::arg("dims"),
+        py::arg("batch"), py::arg("peak_tops"), py::arg("hw"), py::arg("operating_point"),
+        py::arg("fps"), py::arg("utilization"), py::arg("claim_convention"), py::arg("precision"),
+        py::arg("sparse"),
+        "evaluateClaim on the model; returns (`opaudit claim -f json` text, notes).");
+  m.def("llm", &llm, py::arg("source"), py::arg("name"), py::arg("batches"), py::arg("prompt"),
+        py::arg("context"), py::arg("devices"), py::arg("fused_attention"), py::arg("hw"),
+        py::arg("precision"), py::arg("operating_point"), py::arg("kv_dtype"),
+        "estimateLlm on the model; returns (`opaudit llm --format json` text, SVG).");
   m.def("hw_list_json", &hwListJson, "The hardware catalog as `opaudit hw list -f json`.");
   m.def("hw_show_json", &hwShowJson, py::arg("name"), py::arg("operating_point") = "",
         "One profile as `opaudit hw show NAME -f json`.");

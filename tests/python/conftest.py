@@ -24,3 +24,21 @@ def cli_json(model, *args):
 @pytest.fixture
 def source():
     return SOURCE
+
+
+def cli_run(*args, ok=(0,)):
+    """`opaudit ARGS`: (stdout, exit code); the exit code must be one of `ok`."""
+    p = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True)
+    assert p.returncode in ok, p.stderr
+    return p.stdout, p.returncode
+
+
+@pytest.fixture(scope="session")
+def decoders(tmp_path_factory):
+    """The 7B- and 70B-shaped Llama decoders of docs/llm.md, built by
+    samples/make_llama.py with sparse weight files (no disk used)."""
+    d = tmp_path_factory.mktemp("llm")
+    subprocess.run(["/usr/bin/python3", str(SOURCE / "samples" / "make_llama.py"), "--all", str(d),
+                    "--only", "llama2_7b_hf_fp16,llama2_70b_hf_fp16"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return d
