@@ -106,15 +106,24 @@ class LlmResult(Result):
 
 
 class Diagnostic(Record):
-    """A message about the model: ``code``, ``severity`` ("error", "warning",
-    "note"), ``path`` (the model), ``node`` (label such as "Conv 'conv1'", or
-    None) and ``message``. ``code`` is None: the library has no codes yet."""
+    """A message about the model, with the keys of the JSON report's
+    ``diagnostics`` entries: ``severity`` ("error", "warning", "note"),
+    ``code`` (docs/diagnostics.md), ``path`` (the subgraph, such as
+    "/If_0/then_branch"; only for a subgraph's node), ``node`` (a label such
+    as "Conv 'conv1'", or None), ``message`` and ``dependents`` (only for a
+    root cause: the later nodes it leaves unknown). ``d.path`` is None and
+    ``d.dependents`` 0 when absent; ``d.file`` is the model."""
 
-    __slots__ = ()
+    __slots__ = ("file",)
+
+    def __getattr__(self, name):
+        if name in ("path", "dependents") and name not in self:
+            return None if name == "path" else 0
+        return Record.__getattr__(self, name)
 
     def __str__(self):
-        where = f"{self.node}: " if self.node else ""
-        return f"{self.path}: {self.severity}: {where}{self.message}"
+        where = (f"{self.path}: " if self.path else "") + (f"{self.node}: " if self.node else "")
+        return f"{self.file}: {self.severity}: {where}{self.message}"
 
 
 class Input(Record):
@@ -180,8 +189,18 @@ class Analysis:
     @property
     def diagnostics(self):
         """Every diagnostic of the analysis, as :class:`Diagnostic` records."""
-        return [Diagnostic(code=None, severity=s, path=self.path, node=n, message=m)
-                for s, n, m in self._core.diagnostics()]
+        out = []
+        for sev, code, path, node, msg, deps in self._core.diagnostics():
+            d = Diagnostic(severity=sev, code=code)
+            if path:
+                d["path"] = path
+            d["node"] = node
+            d["message"] = msg
+            if deps:
+                d["dependents"] = deps
+            d.file = self.path
+            out.append(d)
+        return out
 
     def evaluate(self, dims=None, **kw):
         """The totals with more dims bound: ``a.evaluate({"batch": 1, "seq": 128})``

@@ -47,11 +47,14 @@ class Layer(Record):
     traffic: Record
 
 class Diagnostic(Record):
-    code: Optional[str]
+    """A JSON ``diagnostics`` entry; ``file`` is the model."""
     severity: str
-    path: str
+    code: str
+    path: Optional[str]
     node: Optional[str]
     message: str
+    dependents: int
+    file: str
 
 class Input(Record):
     name: str

@@ -97,9 +97,9 @@ public:
   py::list diagnostics() const {
     py::list Out;
     for (const Diagnostic &D : R.Diags)
-      Out.append(py::make_tuple(severityName(D.Level).str(),
+      Out.append(py::make_tuple(severityName(D.Level).str(), D.Code, D.Path,
                                 D.Node.empty() ? py::object(py::none()) : py::str(D.Node),
-                                D.Message));
+                                D.Message, D.Dependents));
     return Out;
   }
 
