@@ -495,7 +495,7 @@ def claim(model, *, peak_tops=None, hw=None, fps=None, utilization=None, batch=1
     (evaluateClaim) and the same JSON.
 
     model: a path, the model's bytes, or an :class:`Analysis` (its loaded model
-        is reused under the claim's batch).
+        is reused, with its dims and input shapes, under the claim's batch).
     peak_tops or hw: the quoted peak TOPS, or a catalog part / profile file
         whose dense peak at ``precision`` (default: the graph's) is used.
     fps or utilization: the claimed images/s, or a MAC utilization (0.4 or

@@ -275,9 +275,12 @@ llvm::Error namingFile(llvm::Error E, const std::string &File) {
 
 /// Runs \p Fn(Analysis&, JSON out) on the model \p Source (a path, bytes
 /// named \p Name, or a CoreAnalysis whose loaded model is reused) analyzed
-/// under \p O, with the GIL released. Returns the JSON Fn wrote.
+/// under \p O, with the GIL released. With \p KeepShapes a CoreAnalysis's
+/// dims, input shapes and values and trip counts carry over. Returns the JSON
+/// Fn wrote.
 template <typename F>
-std::string runOnModel(py::object Source, const std::string &Name, AnalysisOptions O, F Fn) {
+std::string runOnModel(py::object Source, const std::string &Name, AnalysisOptions O,
+                       bool KeepShapes, F Fn) {
   std::unique_ptr<llvm::MemoryBuffer> Buf;
   std::string Path;
   PyAnalysis *Prior = nullptr;
@@ -299,6 +302,15 @@ std::string runOnModel(py::object Source, const std::string &Name, AnalysisOptio
     auto Run = [&]() -> llvm::Error {
       std::unique_ptr<Analysis> A;
       if (Prior) {
+        if (KeepShapes) {
+          // The analysis' own shape bindings still hold (dims given here win).
+          const AnalysisOptions &P = Prior->A->options();
+          for (const auto &E : P.Dims)
+            O.Dims.try_emplace(E.first(), E.second);
+          O.InputShapes = P.InputShapes;
+          O.InputValues = P.InputValues;
+          O.TripCounts = P.TripCounts;
+        }
         A = Prior->A->withOptions(std::move(O));
       } else {
         auto An = Buf ? Analysis::fromBuffer(std::move(Buf), Name, std::move(O))
@@ -361,7 +373,7 @@ py::tuple claim(py::object Source, const std::string &Name, const std::string &M
   if (Batch >= 1)
     O.Batch = Batch;
   std::vector<std::string> Notes;
-  std::string J = runOnModel(Source, Name, std::move(O),
+  std::string J = runOnModel(Source, Name, std::move(O), /*KeepShapes=*/true,
                              [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
                                auto R = evaluateClaim(A, In);
                                if (!R)
@@ -395,18 +407,18 @@ py::tuple llm(py::object Source, const std::string &Name, const std::vector<int6
   O.Hw = hardwareOrNone(Hw, Name);
   O.HwName = Hw;
   std::string Svg;
-  std::string J =
-      runOnModel(Source, Name, {}, [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
-        auto R = estimateLlm(A, O);
-        if (!R)
-          return R.takeError();
-        writeLlmJson(*R, OS);
-        if (R->Decoder) {
-          llvm::raw_string_ostream SO(Svg);
-          writeLlmSvg(*R, SO);
-        }
-        return llvm::Error::success();
-      });
+  std::string J = runOnModel(Source, Name, {}, /*KeepShapes=*/false,
+                             [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
+                               auto R = estimateLlm(A, O);
+                               if (!R)
+                                 return R.takeError();
+                               writeLlmJson(*R, OS);
+                               if (R->Decoder) {
+                                 llvm::raw_string_ostream SO(Svg);
+                                 writeLlmSvg(*R, SO);
+                               }
+                               return llvm::Error::success();
+                             });
   return py::make_tuple(J, Svg);
 }
 

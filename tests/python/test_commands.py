@@ -131,3 +131,17 @@ def test_llm_without_hw_and_not_a_decoder(decoders):
         opaudit.llm(RESNET50, hw="no-such-part")
     with pytest.raises(opaudit.UsageError, match="kv_dtype"):
         opaudit.llm(RESNET50, kv_dtype="float7")
+
+
+def test_claim_on_an_analysis_keeps_its_dims():
+    # BERT's work is a formula in batch and seq: the claim needs seq bound,
+    # here by the Analysis it is given (batch by the claim, as the CLI's --batch).
+    bert = SOURCE / "samples/models/bert_base.onnx"
+    text, _ = cli_run("claim", bert, "--dim", "seq=128", "--peak-tops", "130", "--fps", "1000",
+                      "-f", "json", "-q")
+    a = opaudit.analyze(str(bert), dims={"seq": 128})
+    r = opaudit.claim(a, peak_tops=130, fps=1000)
+    assert r.to_json() == text
+    assert r.macs_per_image == 11_174_215_680  # test_analyze.py derives it by hand
+    with pytest.raises(opaudit.UsageError, match="bert_base.onnx"):
+        opaudit.claim(opaudit.analyze(bert), peak_tops=130, fps=1000)
