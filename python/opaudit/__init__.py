@@ -21,7 +21,8 @@ from . import _core
 from ._core import Error, LoadError, UsageError
 
 __all__ = [
-    "Analysis", "Diagnostic", "Error", "Input", "LoadError", "Record", "Result", "UsageError",
+    "Analysis", "ClaimResult", "Diagnostic", "Error", "Input", "LlmResult", "LoadError", "Record",
+    "Result", "UsageError",
     "analyze", "claim", "conventions", "from_torch", "hw", "llm",
 ]
 __version__ = "0.1.0"

@@ -145,3 +145,24 @@ def test_claim_on_an_analysis_keeps_its_dims():
     assert r.macs_per_image == 11_174_215_680  # test_analyze.py derives it by hand
     with pytest.raises(opaudit.UsageError, match="bert_base.onnx"):
         opaudit.claim(opaudit.analyze(bert), peak_tops=130, fps=1000)
+
+
+def test_commands_in_threads_give_the_serial_results(decoders):
+    import concurrent.futures
+    jobs = [lambda: opaudit.claim(RESNET50, hw="t4", precision="int8", fps=6035.57).to_json(),
+            lambda: opaudit.claim(RESNET50, peak_tops=130, utilization=0.4).to_json(),
+            lambda: opaudit.llm(decoders / "llama2_7b_hf_fp16.onnx", hw="h100-sxm").to_json(),
+            lambda: opaudit.llm(RESNET50).to_json()]
+    serial = [j() for j in jobs]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda j: j(), jobs * 2)) == serial * 2
+
+
+def test_stubs_cover_the_public_names():
+    import ast
+    stub = ast.parse((SOURCE / "python/opaudit/__init__.pyi").read_text())
+    names = {n.name for n in stub.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))}
+    names |= {t.id for n in stub.body if isinstance(n, ast.AnnAssign) for t in [n.target]}
+    assert set(opaudit.__all__) - names == set()
+    for name in ("claim", "llm", "analyze", "from_torch"):
+        assert getattr(opaudit, name).__doc__
