@@ -3,7 +3,9 @@ traffic and roofline bounds) from Python.
 
 A thin shell over the same C++ library as the ``opaudit`` command: every figure
 comes from the library's report, and ``Analysis.to_json()`` is byte for byte
-what ``opaudit analyze MODEL -f json`` prints. pandas and torch are optional and
+what ``opaudit analyze MODEL -f json`` prints. ``claim()`` and ``llm()`` call the
+library functions behind ``opaudit claim`` and ``opaudit llm`` and return their
+JSON (``to_json()`` is the CLI's text). pandas and torch are optional and
 imported only by ``Analysis.to_pandas()`` and ``from_torch()``.
 
     >>> import opaudit

@@ -3,6 +3,7 @@
 // released; everything Python sees comes from that Report through the C++
 // JSON writer (so field names and values are the CLI's by construction) or,
 // for evaluate(), from the MAC total expressions the analysis already holds.
+// claim() and llm() return the JSON of the commands' own writers.
 // Option parsing that is plain string work lives in python/opaudit/__init__.py;
 // the traffic and hardware checks are the CLI's own (cli/TrafficOptions.cpp
 // is compiled into this module rather than copied).
