@@ -5,8 +5,10 @@
 // here is a visible change of a report. To accept intended changes, run
 //   OPAUDIT_UPDATE_GOLDEN=1 build/opaudit_tests -tc='Golden*'
 // and review the diff of tests/golden/ like any other change.
+#include "tests/SampleReference.h"
 #include "tests/TestUtil.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -68,6 +70,30 @@ void checkGolden(const std::string &Name, const CliResult &R) {
                   << "\n  got:  " << Got.substr(Got.rfind('\n', At) + 1, 160));
 }
 
+/// Records of an RFC 4180 CSV text (quoted fields may hold commas, quotes, newlines).
+std::vector<std::vector<std::string>> parseCsv(const std::string &S) {
+  std::vector<std::vector<std::string>> Out(1, std::vector<std::string>(1));
+  bool Quoted = false;
+  for (size_t I = 0; I < S.size(); ++I) {
+    char C = S[I];
+    if (Quoted && C == '"' && I + 1 < S.size() && S[I + 1] == '"')
+      Out.back().back() += '"', ++I;
+    else if (C == '"')
+      Quoted = !Quoted;
+    else if (!Quoted && C == ',')
+      Out.back().emplace_back();
+    else if (!Quoted && (C == '\n' || C == '\r')) {
+      if (C == '\r' && I + 1 < S.size() && S[I + 1] == '\n')
+        ++I;
+      Out.emplace_back(1);
+    } else
+      Out.back().back() += C;
+  }
+  if (Out.back().size() == 1 && Out.back()[0].empty())
+    Out.pop_back();
+  return Out;
+}
+
 const char *kSamples[] = {"tiny_cnn", "resnet50",  "mobilenet_v2", "shufflenet_v2_x1_0",
                           "vit_b_16", "bert_base", "swin_t",       "yolov3"};
 } // namespace
@@ -98,4 +124,53 @@ TEST_CASE("Golden: graph DOT on every sample") {
   checkGolden("resnet50.repeats.depth3.dot",
               runCli("graph -o - -f dot --collapse-repeats --collapse-depth 3 --color-by weights " +
                      samplePath("resnet50.onnx")));
+}
+
+TEST_CASE("Golden: the CSV goldens add up to the independent sample figures") {
+  // A golden file is whatever opaudit wrote when it was accepted, so on its
+  // own it only detects change. Its figures are anchored here to the ones the
+  // export script measured outside opaudit (tests/SampleReference.h): a
+  // wrong report accepted with OPAUDIT_UPDATE_GOLDEN=1 fails this test.
+  for (const SampleFigures &F : kSampleFigures)
+    for (const char *Suffix : {".csv", ".op_type.csv"}) {
+      std::string Stem = llvm::StringRef(F.File).drop_back(5).str(); // ".onnx"
+      std::string Path = std::string(OPAUDIT_SOURCE_DIR) + "/tests/golden/" + Stem + Suffix;
+      if (std::string(Suffix) == ".op_type.csv" && Stem != "resnet50")
+        continue;
+      CAPTURE(Path);
+      auto Rows = parseCsv(slurp(Path));
+      REQUIRE(Rows.size() > 1);
+      auto Col = [&](const char *Name) {
+        auto It = std::find(Rows[0].begin(), Rows[0].end(), Name);
+        REQUIRE_MESSAGE(It != Rows[0].end(), "no column " << Name);
+        return static_cast<size_t>(It - Rows[0].begin());
+      };
+      size_t Kind = Col("kind"), Layers = Col("layers"), Macs = Col("macs"),
+             MacsExpr = Col("macs_expr"), Params = Col("params"), Bytes = Col("weight_bytes");
+      int64_t SumMacs = 0, SumParams = 0, SumBytes = 0, SumLayers = 0, Symbolic = 0;
+      for (size_t I = 1; I < Rows.size(); ++I) {
+        const auto &R = Rows[I];
+        REQUIRE(R.size() == Rows[0].size());
+        if (R[Kind] != "layer" && R[Kind] != "group" && R[Kind] != "other")
+          continue; // A total or other summary line, not a row.
+        SumLayers += std::stoll(R[Layers]);
+        SumParams += std::stoll(R[Params]);
+        SumBytes += std::stoll(R[Bytes]);
+        if (R[Macs] == "?") // Unknown as a number; the formula is beside it.
+          Symbolic += !R[MacsExpr].empty();
+        else if (!R[Macs].empty())
+          SumMacs += std::stoll(R[Macs]);
+      }
+      CHECK(SumLayers == F.Nodes);
+      CHECK(SumParams == F.Params);
+      CHECK(SumBytes == F.weightBytes());
+      if (Stem == "bert_base") {
+        // Written without --dim: all 97 MAC layers are formulas in batch and seq.
+        CHECK(SumMacs == 0);
+        CHECK(Symbolic == F.MacLayers);
+      } else {
+        CHECK(SumMacs == F.Macs);
+        CHECK(Symbolic == 0);
+      }
+    }
 }

@@ -1,9 +1,13 @@
 // Published figures on the bundled samples: torchvision's GFLOPS (1 per MAC,
 // conv + linear + matmul), Darknet's YOLOv3-416 BFLOPs (2 per MAC) and the
-// parameter counts, plus the invariant that totals equal the sum of the rows.
+// parameter counts, and every sample's rows and totals against the figures the
+// export script measured (tests/SampleReference.h).
+#include "tests/SampleReference.h"
 #include "tests/TestUtil.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
@@ -42,9 +46,11 @@ TEST_CASE("Samples: ResNet-50 exact MACs and BN-folded parameters") {
   Report R = analyzeSample("resnet50.onnx");
   // Sum over torchvision resnet50's convolutions and fc layer, computed layer by layer.
   CHECK(*R.TotalMacs == 4089184256);
-  // torchvision's 25,557,032 parameters minus the 26,560 BatchNorm channels folded into conv biases.
+  // torchvision's 25,557,032 parameters minus the 26,560 BatchNorm channels folded into conv
+  // biases.
   CHECK(R.TotalParams == 25557032 - 26560);
-  CHECK(R.TotalWeightBytes == 4 * R.TotalParams);
+  // 25,530,472 FLOAT (fp32) initializer elements at 4 bytes each.
+  CHECK(R.TotalWeightBytes == 102'121'888);
 }
 
 TEST_CASE("Samples: ViT-B/16 parameters match torchvision") {
@@ -68,12 +74,16 @@ TEST_CASE("Samples: tiny_cnn with embedded weights, computed by hand") {
   CHECK(*R.TotalMacs == 221184 + 36864 + 9216 + 160);
   // conv1 8*27+8, conv2 16*36+16, conv3 16*9+16, fc 160+10.
   CHECK(R.TotalParams == 224 + 592 + 160 + 170);
-  CHECK(R.TotalWeightBytes == 4 * R.TotalParams);
+  CHECK(R.TotalWeightBytes == 4 * (224 + 592 + 160 + 170)); // All fp32.
   // An embedded-weight model reads its payload nowhere else: no diagnostics at all.
   CHECK(R.Diags.empty());
 }
 
-TEST_CASE("Samples: totals equal the sum of the rows for every sample") {
+TEST_CASE("Samples: rows and totals equal the independent figures for every sample") {
+  // The totals are built in the same loops as the rows, so comparing one with
+  // the other could not fail; both are compared with figures measured outside
+  // opaudit instead (tests/SampleReference.h). Any sample added to
+  // samples/models/ must be added to that table.
   std::error_code EC;
   int Seen = 0;
   for (llvm::sys::fs::directory_iterator It(samplePath(""), EC), End; It != End && !EC;
@@ -82,23 +92,64 @@ TEST_CASE("Samples: totals equal the sum of the rows for every sample") {
       continue;
     ++Seen;
     CAPTURE(It->path());
-    auto R = analyzeFile(It->path(), {});
+    std::string File = llvm::sys::path::filename(It->path()).str();
+    const SampleFigures *F =
+        llvm::find_if(kSampleFigures, [&](const SampleFigures &S) { return File == S.File; });
+    REQUIRE_MESSAGE(F != std::end(kSampleFigures), "no reference figures for " << File);
+    AnalysisOptions O;
+    if (File == "bert_base.onnx") // The hooks figure's input shape.
+      O.Dims = {{"batch", kBertBatch}, {"seq", kBertSeq}};
+    auto R = analyzeFile(It->path(), O);
     REQUIRE(bool(R));
-    int64_t Macs = 0, Params = 0, Bytes = 0;
-    bool MacsKnown = true;
+    int64_t Macs = 0, Params = 0, Bytes = 0, MacLayers = 0;
     for (const LayerRow &L : R->Rows) {
       Params += L.Params;
       Bytes += L.WeightBytes;
-      if (L.Macs)
-        Macs += *L.Macs;
-      else
-        MacsKnown = false;
+      MacLayers += L.MacClass;
+      REQUIRE(L.Macs);
+      Macs += *L.Macs;
     }
-    CHECK(Params == R->TotalParams);
-    CHECK(Bytes == R->TotalWeightBytes);
-    CHECK(MacsKnown == R->TotalMacs.has_value());
-    if (R->TotalMacs)
-      CHECK(Macs == *R->TotalMacs);
+    CHECK(static_cast<int64_t>(R->Rows.size()) == F->Nodes);
+    CHECK(MacLayers == F->MacLayers);
+    CHECK(Macs == F->Macs);
+    CHECK(Params == F->Params);
+    CHECK(Bytes == F->weightBytes());
+    CHECK(R->TotalMacs == F->Macs);
+    CHECK(R->TotalParams == F->Params);
+    CHECK(R->TotalWeightBytes == F->weightBytes());
   }
-  CHECK(Seen >= 7);
+  CHECK(Seen == static_cast<int>(std::size(kSampleFigures)));
+}
+
+TEST_CASE("Samples: the reference table equals reference.json") {
+  // tests/SampleReference.h copies figures from the export script's output;
+  // this keeps the copy honest when the samples are exported again.
+  auto Buf = llvm::MemoryBuffer::getFile(samplePath("reference.json"));
+  REQUIRE(Buf);
+  auto J = llvm::json::parse((*Buf)->getBuffer());
+  REQUIRE(bool(J));
+  const auto *Models = J->getAsObject()->getObject("models");
+  REQUIRE(Models);
+  CHECK(Models->size() == std::size(kSampleFigures));
+  for (const SampleFigures &F : kSampleFigures) {
+    CAPTURE(F.File);
+    llvm::StringRef Key = llvm::StringRef(F.File).drop_back(5); // ".onnx"
+    const auto *M = Models->getObject(Key);
+    REQUIRE(M);
+    CHECK(M->getInteger("node_count").getValueOr(-1) == F.Nodes);
+    CHECK(M->getObject("params")->getInteger("onnx_float_initializer_elements").getValueOr(-1) ==
+          F.Params);
+    CHECK(M->getObject("macs")->getInteger("hooks").getValueOr(-1) == F.Macs);
+    const auto *Ops = M->getObject("op_types");
+    int64_t MacLayers = 0;
+    for (const char *Op : {"Conv", "Gemm", "MatMul"})
+      MacLayers += Ops->getInteger(Op).getValueOr(0);
+    CHECK(MacLayers == F.MacLayers);
+    if (Key == "bert_base") {
+      const auto *In = M->getObject("macs")->getArray("hooks_input");
+      REQUIRE(In);
+      CHECK((*In)[0].getAsInteger().getValueOr(-1) == kBertBatch);
+      CHECK((*In)[1].getAsInteger().getValueOr(-1) == kBertSeq);
+    }
+  }
 }

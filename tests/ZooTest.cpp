@@ -3,6 +3,7 @@
 // file without stopping the others, directories expanded, and rows that agree
 // with the single-model reports. Also the summary writers' escaping.
 #include "reports/SummaryWriter.h"
+#include "tests/SampleReference.h"
 #include "tests/TestUtil.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -123,6 +124,16 @@ TEST_CASE("Zoo: summary rows equal the single-model reports") {
     CHECK(Row->getString("status").getValueOr("") == "ok");
     CHECK(Row->getInteger("nodes").getValueOr(-1) == static_cast<int64_t>(Single->NumNodes));
     CHECK(Row->getInteger("params").getValueOr(-1) == Single->TotalParams);
+    // Both sides come from the same analysis, so they are also pinned to the
+    // figures measured outside opaudit (tests/SampleReference.h).
+    std::string File = llvm::sys::path::filename(Paths[I]).str();
+    const SampleFigures *F =
+        llvm::find_if(kSampleFigures, [&](const SampleFigures &S) { return File == S.File; });
+    REQUIRE(F != std::end(kSampleFigures));
+    CHECK(Row->getInteger("params").getValueOr(-1) == F->Params);
+    CHECK(Row->getInteger("weight_bytes").getValueOr(-1) == F->weightBytes());
+    if (File != "bert_base.onnx") // Its MACs are a formula of the unbound [batch, seq].
+      CHECK(Row->getInteger("macs").getValueOr(-1) == F->Macs);
     CHECK(Row->getInteger("weight_bytes").getValueOr(-1) == Single->TotalWeightBytes);
     if (Single->TotalMacs)
       CHECK(Row->getInteger("macs").getValueOr(-1) == *Single->TotalMacs);
