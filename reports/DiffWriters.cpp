@@ -343,6 +343,15 @@ std::string md(llvm::StringRef S) {
   return R;
 }
 
+/// Text in a Markdown code span: shown literally, so nothing is escaped but
+/// the backticks that would end it, and the characters that would end the line.
+std::string code(llvm::StringRef S) {
+  std::string R = "`";
+  for (char C : S)
+    R += C == '`' ? '\'' : C == '\n' || C == '\r' ? ' ' : C;
+  return R + "`";
+}
+
 void mdRow(llvm::raw_ostream &OS, const std::vector<std::string> &Cells, bool Bold = false) {
   OS << "|";
   for (const std::string &C : Cells)
@@ -352,8 +361,9 @@ void mdRow(llvm::raw_ostream &OS, const std::vector<std::string> &Cells, bool Bo
 } // namespace
 
 void writeDiffMarkdown(const DiffReport &D, llvm::raw_ostream &OS) {
-  OS << "### opaudit diff\n\n`" << md(D.OldPath) << "` \xe2\x86\x92 `" << md(D.NewPath)
-     << "`: " << md(matchingLine(D)) << "\n\n";
+  OS << "### opaudit diff\n\n"
+     << code(D.OldPath) << " \xe2\x86\x92 " << code(D.NewPath) << ": " << md(matchingLine(D))
+     << "\n\n";
   if (std::string C = conditionsLine(D); !C.empty())
     OS << md(C) << "\n\n";
   OS << "| metric | old | new | delta | change |\n| --- | ---: | ---: | ---: | ---: |\n";
@@ -369,7 +379,7 @@ void writeDiffMarkdown(const DiffReport &D, llvm::raw_ostream &OS) {
          << (V.R == BudgetVerdict::Result::Within     ? "\xe2\x9c\x85"
              : V.R == BudgetVerdict::Result::Exceeded ? "\xe2\x9d\x8c"
                                                       : "\xe2\x9d\x93")
-         << " budget `" << md(V.B.Text) << "`: "
+         << " budget " << code(V.B.Text) << ": "
          << (V.R == BudgetVerdict::Result::Within     ? "ok"
              : V.R == BudgetVerdict::Result::Exceeded ? "**exceeded**"
                                                       : "**cannot be checked**")
