@@ -334,7 +334,7 @@ llvm::ArrayRef<llvm::StringRef> budgetMetricNames() {
 
 llvm::Expected<Budget> parseBudget(llvm::StringRef Spec) {
   auto Bad = [&](const llvm::Twine &Why) {
-    return makeError(ErrorCategory::Usage, "--budget '" + Spec + "': " + Why);
+    return makeError(ErrorCategory::Usage, "budget '" + Spec + "': " + Why);
   };
   auto [Name, Value] = Spec.split('=');
   Name = Name.trim();
