@@ -263,7 +263,7 @@ TEST_CASE("Diff: budgets") {
   CHECK(Lat->Limit == doctest::Approx(0.002));
 }
 
-TEST_CASE("Diff: a symbolic model against itself is unchanged; against another, uncheckable") {
+TEST_CASE("Diff: a symbolic model against itself is unchanged, against another uncheckable") {
   auto Bert = analyzeFile(samplePath("bert_base.onnx"));
   REQUIRE(bool(Bert));
   DiffReport Same = diffReports(*Bert, *Bert);
@@ -355,4 +355,22 @@ TEST_CASE("Diff writers: hostile layer names stay text") {
   REQUIRE(bool(J));
   CHECK(J->getAsObject()->getArray("layers")->front().getAsObject()->getString("new_name") ==
         llvm::StringRef(Bad));
+}
+
+TEST_CASE("Diff CLI: ops under a convention and traffic are diffed too") {
+  // tops counts 2 ops per MAC of MAC operators only: twice the MAC delta, 2 x 5,987,332,096.
+  auto R = runCli("diff " + samplePath("resnet18.onnx") + " " + samplePath("resnet101.onnx") +
+                  " -q --convention tops --batch 4 --sram 0 -f json --budget ops=+0%");
+  CHECK(R.Exit == 1);
+  auto J = llvm::json::parse(R.Out);
+  REQUIRE(bool(J));
+  auto *T = J->getAsObject()->getObject("totals");
+  CHECK(T->getObject("macs")->getInteger("delta").getValueOr(0) == 5987332096);
+  CHECK(T->getObject("ops")->getInteger("delta").getValueOr(0) == 11974664192);
+  // Off-chip bytes: the total's delta is the sum of the layers' deltas.
+  int64_t Sum = 0;
+  for (const llvm::json::Value &L : *J->getAsObject()->getArray("layers"))
+    Sum += L.getAsObject()->getObject("traffic")->getInteger("delta").getValueOr(0);
+  CHECK(Sum == T->getObject("traffic")->getInteger("delta").getValueOr(-1));
+  CHECK(Sum > 0);
 }
