@@ -22,6 +22,7 @@ llvm::ArrayRef<CommandInfo> commands() {
        setupLlm},
       {"ledger", "published results against the catalog: quoted TOPS, delivered TOPS, utilization",
        setupLedger},
+      {"diff", "compare two models layer by layer; --budget exits 1 when a model grows", setupDiff},
   };
   return Table;
 }

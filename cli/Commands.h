@@ -14,6 +14,8 @@ namespace opaudit::cli {
 
 /// `claim`: the claim needs more than the peak (README, exit codes).
 constexpr int kExitClaimImpossible = 1;
+/// `diff`: a --budget is exceeded, or cannot be checked (an unknown or symbolic total).
+constexpr int kExitBudget = 1;
 
 /// Runs a parsed subcommand and returns the process exit code.
 using RunFn = std::function<int()>;
@@ -39,5 +41,6 @@ RunFn setupGraph(CLI::App &Sub);
 RunFn setupHw(CLI::App &Sub);
 RunFn setupLlm(CLI::App &Sub);
 RunFn setupLedger(CLI::App &Sub);
+RunFn setupDiff(CLI::App &Sub);
 
 } // namespace opaudit::cli

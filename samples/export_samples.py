@@ -574,6 +574,10 @@ def samples():
     n_yolo_convs, yolo_cfg_macs, yolo_cfg_params = yolov3_conv_table()
     return [
         {**tv("resnet50", "ResNet50_Weights", 4.089), "analytic_macs": None},
+        # The pair `opaudit diff` is tested on (issue 14): torchvision's GFLOPS table gives 1.814 and
+        # 7.801 (it counts MACs).
+        {**tv("resnet18", "ResNet18_Weights", 1.814), "analytic_macs": None},
+        {**tv("resnet101", "ResNet101_Weights", 7.801), "analytic_macs": None},
         {**tv("mobilenet_v2", "MobileNet_V2_Weights", 0.301), "analytic_macs": None},
         {**tv("vit_b_16", "ViT_B_16_Weights", 17.564), "analytic_macs": vit_macs(),
          "analytic_note": "patch conv + 12 x [197 x (4d^2 + 2 d 3072) + 2 x 197^2 d] + head, d=768",
