@@ -25,7 +25,9 @@ struct SampleFigures {
 
 inline constexpr SampleFigures kSampleFigures[] = {
     {"tiny_cnn.onnx", 11, 3 + 1, 267'424, 1'146},
+    {"resnet18.onnx", 49, 20 + 1, 1'814'073'344, 11'684'712},
     {"resnet50.onnx", 122, 53 + 1, 4'089'184'256, 25'530'472},
+    {"resnet101.onnx", 241, 104 + 1, 7'801'405'440, 44'496'488},
     {"mobilenet_v2.onnx", 170, 52 + 1, 300'774'272, 3'487'816},
     {"shufflenet_v2_x1_0.onnx", 374, 56 + 1, 144'907'992, 2'270'514},
     {"vit_b_16.onnx", 702, 1 + 13 + 60, 17'563'828'224, 86'567'656},

@@ -23,9 +23,9 @@ from . import _core
 from ._core import Error, LoadError, UsageError
 
 __all__ = [
-    "Analysis", "ClaimResult", "Diagnostic", "Error", "Input", "LlmResult", "LoadError", "Record",
+    "Analysis", "ClaimResult", "Diagnostic", "DiffResult", "Error", "Input", "LlmResult", "LoadError", "Record",
     "Result", "UsageError",
-    "analyze", "claim", "conventions", "from_torch", "hw", "llm",
+    "analyze", "claim", "conventions", "diff", "from_torch", "hw", "llm",
 ]
 __version__ = "0.1.0"
 
@@ -106,6 +106,40 @@ class LlmResult(Result):
         """Tokens/s and per-sequence latency against batch, as ``--svg`` writes
         it; None when the model is not a decoder."""
         return self._svg or None
+
+
+class DiffResult(Result):
+    """:func:`diff`'s result: the fields of ``opaudit diff -f json`` (old,
+    new, totals, rows, budgets, ...), ``verdicts`` (one per budget: a
+    :class:`Record` with ``budget``, ``result`` — "within", "exceeded" or
+    "unknown" — and ``message``), ``passed`` (every budget within, as the
+    CLI's exit code 0), and the Markdown (a pull-request comment) and table
+    texts of the same writers."""
+
+    __slots__ = ("verdicts", "_md", "_table")
+
+    def __init__(self, text, md, table, verdicts):
+        super().__init__(text)
+        self.verdicts = [Record(budget=b, result=r, message=m) for b, r, m in verdicts]
+        self._md = md
+        self._table = table
+
+    @property
+    def passed(self):
+        """True when every budget holds (the CLI exits 0); a budget that
+        cannot be checked (an unknown or symbolic total) does not pass."""
+        return all(v.result == "within" for v in self.verdicts)
+
+    def to_markdown(self):
+        """The diff as ``opaudit diff -f md`` writes it."""
+        return self._md
+
+    def to_table(self):
+        """The diff as ``opaudit diff`` prints it."""
+        return self._table
+
+    def __repr__(self):
+        return f"<opaudit.DiffResult {len(self.get('rows', []))} rows, passed={self.passed}>"
 
 
 class Diagnostic(Record):
@@ -408,6 +442,28 @@ def analyze(path_or_bytes, dims=None, inputs=None, input_values=None, convention
         label = path
         core = _core.analyze(path, label, opts)
     return Analysis(core, label)
+
+
+def diff(old, new, *, budgets=None, name_old=None, name_new=None, **analyze_kwargs):
+    """Compares two models layer by layer, as ``opaudit diff OLD NEW``: the
+    same library calls (diffReports, checkBudgets) and the same JSON.
+
+    old, new: paths, bytes, or :class:`Analysis` objects (used as they are;
+        give both the same options). Paths and bytes are analyzed with
+        ``analyze_kwargs`` (dims, inputs, convention, hw, batch, ...).
+    budgets: ["macs=+2%", "weight_bytes=+0", "latency=+5%"], as ``--budget``.
+
+    Returns a :class:`DiffResult` (``r.totals``, ``r.rows``, ``r.verdicts``,
+    ``r.passed``, ``r.to_json()``, ``r.to_markdown()``). Raises UsageError for
+    a bad budget or one whose metric the options do not produce.
+    """
+    def side(m, name):
+        if isinstance(m, Analysis):
+            return m
+        return analyze(m, name=name, **analyze_kwargs)
+    a, b = side(old, name_old), side(new, name_new)
+    text, md, table, verdicts = _core.diff(a._core, b._core, [str(x) for x in (budgets or [])])
+    return DiffResult(text, md, table, verdicts)
 
 
 def conventions():

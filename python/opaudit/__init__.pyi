@@ -206,6 +206,28 @@ def llm(
 ) -> LlmResult:
     """The serving estimate of a decoder as ``opaudit llm`` (estimateLlm)."""
 
+class DiffResult(Result):
+    """The fields of ``opaudit diff -f json``, the budget verdicts and the other writers' texts."""
+    verdicts: list[Record]
+    @property
+    def passed(self) -> bool:
+        """Every budget holds (the CLI's exit code 0)."""
+    def to_markdown(self) -> str:
+        """As ``opaudit diff -f md``."""
+    def to_table(self) -> str:
+        """As ``opaudit diff``."""
+
+def diff(
+    old: _Model,
+    new: _Model,
+    *,
+    budgets: Optional[Sequence[str]] = ...,
+    name_old: Optional[str] = ...,
+    name_new: Optional[str] = ...,
+    **analyze_kwargs: Any,
+) -> DiffResult:
+    """Compares two models as ``opaudit diff`` (diffReports, checkBudgets)."""
+
 class _Hw:
     def list(self) -> list[Record]: ...
     def show(self, name: _Path, operating_point: Optional[str] = ...) -> Record: ...

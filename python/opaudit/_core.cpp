@@ -8,6 +8,9 @@
 // the traffic and hardware checks are the CLI's own (cli/TrafficOptions.cpp
 // is compiled into this module rather than copied).
 //
+// diff() compares two CoreAnalysis objects with the library's diffReports
+// and checkBudgets, as `opaudit diff` does, and returns its writers' texts.
+//
 // The commands over a model (claim, llm) share one shape, runOnModel below:
 // the model is a path, bytes, or an already analyzed CoreAnalysis (its loaded
 // model is reused, Analysis::withOptions); the library call and its JSON
@@ -21,6 +24,7 @@
 #include "cli/TrafficOptions.h"
 #include "passes/Conventions.h"
 #include "reports/ClaimWriters.h"
+#include "reports/Diff.h"
 #include "reports/HardwareReport.h"
 #include "reports/LlmWriters.h"
 #include "reports/Report.h"
@@ -423,6 +427,50 @@ py::tuple llm(py::object Source, const std::string &Name, const std::vector<int6
   return py::make_tuple(J, Svg);
 }
 
+/// `opaudit diff`: diffReports on two analyses' reports and checkBudgets on
+/// the result, as the CLI. Returns (JSON, Markdown, table, verdicts); each
+/// verdict is (budget text, "within"|"exceeded"|"unknown", message).
+py::tuple diff(PyAnalysis &Old, PyAnalysis &New, const std::vector<std::string> &Budgets) {
+  std::vector<Budget> Bs;
+  for (const std::string &S : Budgets) {
+    auto B = parseBudget(S);
+    if (!B)
+      raise(B.takeError());
+    Bs.push_back(*B);
+  }
+  std::string Json, Md, Table;
+  std::vector<std::tuple<std::string, std::string, std::string>> Verdicts;
+  std::optional<std::string> Missing;
+  {
+    py::gil_scoped_release NoGil;
+    DiffReport D = diffReports(Old.R, New.R);
+    for (const Budget &B : Bs)
+      if (!D.has(B.Metric) && !Missing)
+        Missing = "budget '" + B.Text + "': both analyses need " +
+                  (B.Metric == DiffMetric::Ops       ? "a convention"
+                   : B.Metric == DiffMetric::Latency ? "hw"
+                                                     : "hw, batch or sram") +
+                  " for " + diffMetricName(B.Metric).str();
+    if (!Missing) {
+      D.Verdicts = checkBudgets(D, Bs);
+      llvm::raw_string_ostream J(Json), M(Md), T(Table);
+      writeDiffJson(D, J);
+      writeDiffMarkdown(D, M);
+      writeDiffTable(D, T);
+      J.flush(), M.flush(), T.flush();
+      for (const BudgetVerdict &V : D.Verdicts)
+        Verdicts.emplace_back(V.B.Text,
+                              V.R == BudgetVerdict::Result::Within     ? "within"
+                              : V.R == BudgetVerdict::Result::Exceeded ? "exceeded"
+                                                                       : "unknown",
+                              V.Message);
+    }
+  }
+  if (Missing)
+    raise(makeError(ErrorCategory::Usage, *Missing));
+  return py::make_tuple(Json, Md, Table, Verdicts);
+}
+
 std::string hwListJson() {
   std::vector<HardwareProfile> Profiles;
   for (llvm::StringRef N : builtinHardwareNames()) {
@@ -528,6 +576,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("context"), py::arg("devices"), py::arg("fused_attention"), py::arg("hw"),
         py::arg("precision"), py::arg("operating_point"), py::arg("kv_dtype"),
         "estimateLlm on the model; returns (`opaudit llm --format json` text, SVG).");
+  m.def("diff", &diff, py::arg("old"), py::arg("new"), py::arg("budgets"),
+        "diffReports + checkBudgets on two analyses; returns (`opaudit diff -f json` text, "
+        "Markdown, table, verdicts).");
   m.def("hw_list_json", &hwListJson, "The hardware catalog as `opaudit hw list -f json`.");
   m.def("hw_show_json", &hwShowJson, py::arg("name"), py::arg("operating_point") = "",
         "One profile as `opaudit hw show NAME -f json`.");
