@@ -101,7 +101,7 @@ TEST_CASE("Every format: markdown, html, json and netron carry ops, bound and ti
                     "236,027,904 |") != std::string::npos);
   CHECK(Md.Out.find("compute | 461 us |") != std::string::npos);
   CHECK(Md.Out.find("ops: 8.18 G (8,178,368,512) under convention 'tops'") != std::string::npos);
-  CHECK(Md.Out.find("inferences/s: <= 500.83") != std::string::npos);
+  CHECK(Md.Out.find("inferences/s: &lt;= 500.83") != std::string::npos);
 
   CliResult H = runCli("analyze -q -f html" + kOpts + M);
   REQUIRE(H.Exit == 0);
