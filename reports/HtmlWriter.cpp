@@ -233,7 +233,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.other td{font-style:italic}tfoot td{font-weight:600;border-top:2px solid #999}
 .diag{font-family:monospace;font-size:12px;white-space:pre-wrap}
 #roofline rect.frame{fill:none;stroke:#bbb}#roofline .roof{fill:none;stroke:#1d2330;stroke-width:2}
-#roofline circle.compute,.dot.compute{fill:#d9534f}#roofline circle.memory,.dot.memory{fill:#337ab7}
+#roofline circle.compute{fill:#d9534f}#roofline circle.memory{fill:#337ab7}
+.dot.compute{background:#d9534f}.dot.memory{background:#337ab7}
 .dot{display:inline-block;width:10px;height:10px;border-radius:5px}.legend{font-size:12px;color:#667}
 label.toggle{margin-left:16px;font-size:13px}
 )";
