@@ -148,14 +148,17 @@ TEST_CASE("Every format: a hand-computed graph's time on a 1-MAC, 1 MHz part") {
   REQUIRE(Conv.size() == 15);
   CHECK(Conv[2] == "Conv");
   CHECK(Conv[5] == "3888");
-  // 3888 MACs at 1e6 MACs/s is 3.888 ms; its bytes (at most 432 weights + 768 in + 576
-  // out = 1,776 at 1e6 bytes/s) take less, so the Conv is compute-bound.
+  // With no SRAM the Conv moves 432 weight bytes + 768 in + 576 out = 1,776 bytes (1.776 ms
+  // at 1e6 bytes/s); its 3888 MACs at 1e6 MACs/s take 3.888 ms, so it is compute-bound.
+  CHECK(Conv[11] == "1776");
   CHECK(Conv[13] == "compute");
   CHECK(std::stod(Conv[14]) == doctest::Approx(3.888e-3).epsilon(1e-9));
   // The Relu computes nothing (no vector rate) and moves bytes: memory-bound.
   auto Relu = split(Lines[3], ",");
   CHECK(Relu[2] == "Relu");
+  CHECK(Relu[11] == "1152"); // reads and writes 576 bytes
   CHECK(Relu[13] == "memory");
+  CHECK(std::stod(Relu[14]) == doctest::Approx(1.152e-3).epsilon(1e-9));
 }
 
 TEST_CASE("Every format: --top works for the default table and json") {
@@ -174,7 +177,7 @@ TEST_CASE("Every format: --top works for the default table and json") {
   REQUIRE(View);
   const llvm::json::Object &Conv = *(*View->getArray("rows"))[0].getAsObject();
   CHECK(Conv.getString("label") == llvm::StringRef("Conv"));
-  CHECK(Conv.getInteger("layers") == 53);
+  CHECK(Conv.getInteger("layers") == int64_t(53));
   CHECK(Conv.getInteger("macs") == 4087136256);
   CHECK(View->getObject("total")->getInteger("macs") == kResnetMacs);
 }
@@ -252,8 +255,8 @@ TEST_CASE("Inputs first: the header and json list inputs, symbolic dims marked")
   CHECK(In.getString("dtype") == llvm::StringRef("float"));
   const llvm::json::Array &Shape = *In.getArray("shape");
   REQUIRE(Shape.size() == 4);
-  CHECK(Shape[1].getAsInteger() == 3);
-  CHECK(Shape[3].getAsInteger() == 224);
+  CHECK(Shape[1].getAsInteger() == int64_t(3));
+  CHECK(Shape[3].getAsInteger() == int64_t(224));
   CHECK(In.getArray("symbolic")->empty());
 }
 
@@ -279,7 +282,7 @@ TEST_CASE("Overlays: model-explorer node data, one metric per file") {
             ->second.getAsObject()
             ->getObject("results")
             ->getObject("/conv1/Conv")
-            ->getInteger("value") == 37888);
+            ->getInteger("value") == int64_t(37888));
   auto B = llvm::json::parse(slurp(Stem + ".bound.json"));
   REQUIRE(bool(B));
   CHECK(B->getAsObject()
