@@ -376,8 +376,8 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
     for (size_t I = 0; I < V.Columns.size(); ++I) {
       ViewCell C = V.cell(Row, I);
       if (V.Columns[I].Numeric)
-        OS << "<td class=\"n\" data-v=\"" << (C.Sort ? C.Raw : "-1")
-           << "\">" << html(C.Text) << "</td>";
+        OS << "<td class=\"n\" data-v=\"" << (C.Sort ? C.Raw : "-1") << "\">" << html(C.Text)
+           << "</td>";
       else
         OS << "<td>" << html(C.Text) << "</td>";
     }

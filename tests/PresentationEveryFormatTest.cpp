@@ -100,7 +100,8 @@ TEST_CASE("Every format: markdown, html, json and netron carry ops, bound and ti
   CHECK(Md.Out.find("| /conv1/Conv | Conv | 1x64x112x112 | 118,013,952 | 2.9 | 9,472 | 37,888 | "
                     "236,027,904 |") != std::string::npos);
   CHECK(Md.Out.find("compute | 461 us |") != std::string::npos);
-  CHECK(Md.Out.find("ops: 8.18 G \\(8,178,368,512\\) under convention 'tops'") != std::string::npos);
+  CHECK(Md.Out.find("ops: 8.18 G \\(8,178,368,512\\) under convention 'tops'") !=
+        std::string::npos);
   CHECK(Md.Out.find("inferences/s: &lt;= 500.83") != std::string::npos);
 
   CliResult H = runCli("analyze -q -f html" + kOpts + M);
