@@ -183,7 +183,7 @@ TEST_CASE("Every format: --top works for the default table and json") {
   CHECK(View->getObject("total")->getInteger("macs") == kResnetMacs);
 }
 
-TEST_CASE("Every format: --hide-trivial folds zero rows; html hides them behind a toggle") {
+TEST_CASE("Every format: --hide-trivial folds zero rows, html hides them behind a toggle") {
   std::string Model = writeTemp("tiny.onnx", serializeText(kTiny));
   CliResult T = runCli("analyze -q --hide-trivial " + Model);
   REQUIRE(T.Exit == 0);
