@@ -42,6 +42,7 @@ struct AnalyzeArgs {
   std::string GroupBy = "none";
   std::string Sort = "auto";
   unsigned ScopeDepth = 1;
+  bool HideTrivial = false;
   unsigned Jobs = 0; // Several models: worker threads (ZooRun.cpp).
 };
 
@@ -215,14 +216,16 @@ void printDiagnostics(const Report &R, const AnalyzeArgs &A) {
 int run(const AnalyzeArgs &A) {
   // Several models or a directory: the parallel runner in ZooRun.cpp.
   if (isZooRun(A.Models)) {
-    if (!A.Convention.empty()) {
-      llvm::errs() << "opaudit: error: --convention applies to one model at a time\n";
+    if (A.Top || A.GroupBy != "none" || A.Sort != "auto" || A.HideTrivial) {
+      llvm::errs() << "opaudit: error: --top, --group-by, --sort and --hide-trivial shape one "
+                      "model's rows; several models give one summary row each\n";
       return kExitUsage;
     }
     auto Opts = toOptions(A);
     if (!Opts)
       return reportError(Opts.takeError());
-    return runZoo({A.Models, std::move(*Opts), A.Format, A.Output, A.Quiet, A.MaxDiags, A.Jobs});
+    return runZoo({A.Models, std::move(*Opts), A.Format, A.Output, A.Quiet, A.MaxDiags, A.Jobs,
+                   A.Convention});
   }
   const FormatInfo *F = findFormat(A.Format);
   if (!F) {
@@ -255,14 +258,20 @@ int run(const AnalyzeArgs &A) {
     llvm::errs() << "opaudit: error: "
                  << (!G ? "unknown --group-by '" + A.GroupBy + "' (known: none, op_type, scope)"
                         : "unknown --sort '" + A.Sort +
-                              "' (known: auto, order, macs, params, weights)")
+                              "' (known: auto, order, macs, params, weights, time)")
                  << "\n";
     return kExitUsage;
   }
-  if ((A.Top || *G != GroupBy::None || *S != SortBy::Auto) && !F->UsesView) {
-    llvm::errs() << "opaudit: error: --top, --group-by and --sort apply to the csv, md and html "
-                    "formats, not to '"
-                 << F->Name << "'\n";
+  // Say what a format cannot show rather than dropping it silently.
+  if ((F->Name == "netron" || F->Name == "model-explorer") && *G != GroupBy::None)
+    llvm::errs() << "opaudit: warning: " << F->Name
+                 << " attaches figures to nodes; a group has no node, so --group-by leaves only "
+                    "--top and --hide-trivial to choose the nodes\n";
+  if (F->Name == "csv" && !A.Quiet && (R->Traffic || !R->Convention.empty()))
+    llvm::errs() << "opaudit: note: CSV has no place for the conditions (convention, batch, "
+                    "hardware, precision, operating point); -f md, html and json state them\n";
+  if (*S == SortBy::Time && !(R->Roof && R->Roof->Available)) {
+    llvm::errs() << "opaudit: error: --sort time needs --hw (a time per layer)\n";
     return kExitUsage;
   }
   R->View.Top = A.Top;
@@ -270,6 +279,7 @@ int run(const AnalyzeArgs &A) {
   R->View.Sort = *S;
   R->View.ScopeDepth = A.ScopeDepth;
   R->View.ShowSubgraphs = A.Subgraphs == "show";
+  R->View.HideTrivial = A.HideTrivial;
   if (F->EmbedsGraph) {
     // Big graphs are drawn with repeated blocks folded so the page stays light.
     GraphOptions GO;
@@ -282,6 +292,9 @@ int run(const AnalyzeArgs &A) {
                    << "\n";
   }
   if (A.Output.empty() || A.Output == "-") {
+    if (F->Name == "model-explorer" && !A.Quiet)
+      llvm::errs() << "opaudit: note: stdout holds the MACs node data only; -o FILE also writes "
+                      "one file per other metric\n";
     F->Write(*R, llvm::outs());
     llvm::outs().flush();
     return kExitOk;
@@ -293,6 +306,24 @@ int run(const AnalyzeArgs &A) {
     return kExitUsage;
   }
   F->Write(*R, OS);
+  if (F->Name == "model-explorer") {
+    // One metric per node-data file: MACs in FILE, the others beside it.
+    llvm::StringRef Out = A.Output;
+    std::string Stem = Out.endswith(".json") ? Out.drop_back(5).str() : Out.str();
+    for (const std::string &M : modelExplorerMetrics(*R)) {
+      if (M == "macs")
+        continue;
+      std::string Path = Stem + "." + M + ".json";
+      llvm::raw_fd_ostream MS(Path, EC, llvm::sys::fs::OF_None);
+      if (EC) {
+        llvm::errs() << "opaudit: error: cannot write '" << Path << "': " << EC.message() << "\n";
+        return kExitUsage;
+      }
+      writeModelExplorerMetric(*R, M, MS);
+      if (!A.Quiet)
+        llvm::errs() << "opaudit: note: wrote " << Path << "\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -339,8 +370,10 @@ RunFn setupAnalyze(CLI::App &Sub) {
       ->capture_default_str();
   Sub.add_option("--sort", A->Sort,
                  "row order: auto (topological, or by MACs with --top/--group-by), order, macs, "
-                 "params, weights")
+                 "params, weights, time (with --hw)")
       ->capture_default_str();
+  Sub.add_flag("--hide-trivial", A->HideTrivial,
+               "fold rows whose every figure is zero (Identity, Reshape, ...) into [other]");
   Sub.add_option("--scope-depth", A->ScopeDepth, "name-scope components kept by --group-by scope")
       ->capture_default_str();
   Sub.add_option("--max-diagnostics", A->MaxDiags, "diagnostics printed to stderr")

@@ -81,11 +81,12 @@ private:
   std::mutex Mu;
 };
 
-void analyzeOne(const std::string &Path, const AnalysisOptions &Opts, Slot &S) {
+void analyzeOne(const std::string &Path, const AnalysisOptions &Opts, const Convention *C,
+                Slot &S) {
   try {
     auto An = Analysis::open(Path, Opts);
     if (An) {
-      Report R = buildReport(**An);
+      Report R = buildReport(**An, C);
       S.Summary = summarize(R);
       S.Diags = std::move(R.Diags);
       return;
@@ -120,6 +121,13 @@ int runZoo(const ZooRequest &Req) {
                  << "' has no summary for several models (known: " << Names << ")\n";
     return kExitUsage;
   }
+  std::optional<Convention> Conv;
+  if (!Req.Convention.empty()) {
+    auto C = loadConvention(Req.Convention);
+    if (!C)
+      return reportError(C.takeError());
+    Conv = std::move(*C);
+  }
   std::vector<std::string> Files = expandInputs(Req.Inputs);
   std::vector<Slot> Slots(Files.size());
   Progress Bar(Files.size());
@@ -127,7 +135,7 @@ int runZoo(const ZooRequest &Req) {
     llvm::ThreadPool Pool(llvm::hardware_concurrency(Req.Jobs));
     for (size_t I = 0; I < Files.size(); ++I)
       Pool.async([&, I] {
-        analyzeOne(Files[I], Req.Opts, Slots[I]);
+        analyzeOne(Files[I], Req.Opts, Conv ? &*Conv : nullptr, Slots[I]);
         Bar.tick();
       });
     Pool.wait();

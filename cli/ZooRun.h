@@ -19,6 +19,7 @@ struct ZooRequest {
   bool Quiet = false;
   unsigned MaxDiags = 20; ///< Diagnostics printed per model.
   unsigned Jobs = 0;      ///< Worker threads; 0: one per hardware thread.
+  std::string Convention; ///< --convention NAME|FILE: an ops column; empty: none.
 };
 
 /// True when the inputs need the multi-model runner: several of them, or a directory.

@@ -22,7 +22,14 @@ int runList() {
   OS << "formats:\n";
   for (const FormatInfo &F : formats())
     OS << "  " << F.Name << ": " << F.Description << "\n";
-  OS << "operators: " << allRules().size() << " rules; `opaudit ops` lists them\n";
+  // Counted like `opaudit ops` prints them: one row per (domain, op type), its versions in a cell.
+  auto Rules = allRules();
+  size_t Types = 0;
+  for (size_t I = 0; I < Rules.size(); ++I)
+    Types +=
+        I == 0 || Rules[I].Domain != Rules[I - 1].Domain || Rules[I].OpType != Rules[I - 1].OpType;
+  OS << "operators: " << Types << " operator types (" << Rules.size()
+     << " versioned rules); `opaudit ops` lists them, one row per type\n";
   return kExitOk;
 }
 } // namespace

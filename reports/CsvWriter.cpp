@@ -3,7 +3,9 @@
 // and quotes inside are doubled, so any node name reads back unchanged. There
 // is no totals record: the columns sum to the totals, which keeps the file a
 // plain table for spreadsheets and scripts. Unknown MACs are `?`, layers that
-// do not count MACs have an empty cell: neither is ever written as 0.
+// do not count MACs have an empty cell: neither is ever written as 0. The
+// analysis columns the options asked for (ops, off-chip bytes, MACs/byte,
+// bound, latency in seconds) follow, by their machine names.
 #include "reports/Presentation.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -37,8 +39,12 @@ void record(llvm::raw_ostream &OS, llvm::ArrayRef<std::string> Fields) {
 
 void writeCsv(const Report &R, llvm::raw_ostream &OS) {
   View V = present(R);
-  record(OS, {"name", "kind", "op_type", "layers", "output_shape", "macs", "macs_expr", "mac_share",
-              "params", "shared_params", "weight_bytes"});
+  std::vector<std::string> Head = {"name",         "kind",          "op_type",     "layers",
+                                   "output_shape", "macs",          "macs_expr",   "mac_share",
+                                   "params",       "shared_params", "weight_bytes"};
+  for (const ViewColumn &C : V.Columns)
+    Head.push_back(C.Key);
+  record(OS, Head);
   static const char *Kinds[] = {"layer", "group", "other"};
   for (const ViewRow &Row : V.Rows) {
     std::string Macs, Expr, Share;
@@ -50,10 +56,20 @@ void writeCsv(const Report &R, llvm::raw_ostream &OS) {
       if (auto S = Row.share(V.Total))
         Share = llvm::formatv("{0:f6}", *S).str();
     }
-    record(OS,
-           {Row.Label, Kinds[Row.K], Row.OpType, std::to_string(Row.Layers),
-            Row.Source ? shapeText(*Row.Source) : "", Macs, Expr, Share, std::to_string(Row.Params),
-            std::to_string(Row.SharedParams), std::to_string(Row.WeightBytes)});
+    std::vector<std::string> F = {Row.Label,
+                                  Kinds[Row.K],
+                                  Row.OpType,
+                                  std::to_string(Row.Layers),
+                                  Row.Source ? shapeText(*Row.Source) : "",
+                                  Macs,
+                                  Expr,
+                                  Share,
+                                  std::to_string(Row.Params),
+                                  std::to_string(Row.SharedParams),
+                                  std::to_string(Row.WeightBytes)};
+    for (size_t I = 0; I < V.Columns.size(); ++I)
+      F.push_back(V.cell(Row, I).Raw);
+    record(OS, F);
   }
 }
 

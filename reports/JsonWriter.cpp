@@ -1,7 +1,7 @@
 // The JSON writer (schema version 1): a direct serialization of the Report
 // with llvm::json::OStream, which owns the escaping. Counts are integers;
 // unknown values are null, and the diagnostics array says why.
-#include "reports/Report.h"
+#include "reports/Presentation.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -113,6 +113,46 @@ void writeRooflineAndConditions(llvm::json::OStream &J, const Report &R) {
     J.attribute("convention", C.Convention);
   });
 }
+/// The presented rows when --top, --group-by, --sort or --hide-trivial changed
+/// them; "layers" still lists every layer.
+void writeView(llvm::json::OStream &J, const Report &R) {
+  View V = present(R);
+  static const char *Kinds[] = {"layer", "group", "other"};
+  auto Row = [&](const ViewRow &Row) {
+    J.object([&] {
+      J.attribute("label", Row.Label);
+      J.attribute("kind", Kinds[Row.K]);
+      J.attribute("layers", static_cast<int64_t>(Row.Layers));
+      if (Row.MacClass)
+        optionalInt(J, "macs", Row.macs());
+      else
+        J.attribute("macs", 0);
+      J.attribute("params", Row.Params);
+      J.attribute("weight_bytes", Row.WeightBytes);
+      for (size_t I = 0; I < V.Columns.size(); ++I) {
+        ViewCell C = V.cell(Row, I);
+        int64_t N;
+        if (!llvm::StringRef(C.Raw).getAsInteger(10, N))
+          J.attribute(V.Columns[I].Key, N); // exact counts stay integers
+        else if (!V.Columns[I].Numeric)
+          C.Raw.empty() || C.Raw == "?" ? J.attribute(V.Columns[I].Key, nullptr)
+                                        : J.attribute(V.Columns[I].Key, C.Raw);
+        else
+          optionalReal(J, V.Columns[I].Key, C.Sort);
+      }
+    });
+  };
+  J.attributeObject("view", [&] {
+    J.attribute("heading", V.Heading);
+    J.attributeArray("rows", [&] {
+      for (const ViewRow &R0 : V.Rows)
+        Row(R0);
+    });
+    J.attributeBegin("total");
+    Row(V.Total);
+    J.attributeEnd();
+  });
+}
 } // namespace
 
 void writeJson(const Report &R, llvm::raw_ostream &OS) {
@@ -127,6 +167,31 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           J.attribute(D, V);
       });
       J.attribute("nodes", static_cast<int64_t>(R.NumNodes));
+    });
+    // The inputs first: what the figures below were computed for.
+    J.attributeArray("inputs", [&] {
+      for (const ReportInput &In : R.Inputs)
+        J.object([&] {
+          J.attribute("name", In.Name);
+          J.attribute("dtype", dtypeName(In.Elem));
+          if (!In.Dims)
+            J.attribute("shape", nullptr);
+          else
+            J.attributeArray("shape", [&] {
+              for (const std::string &D : *In.Dims) {
+                int64_t N;
+                if (!llvm::StringRef(D).getAsInteger(10, N))
+                  J.value(N);
+                else
+                  J.value(D);
+              }
+            });
+          J.attributeArray("symbolic", [&] {
+            for (const std::string &S : In.Symbols)
+              if (!S.empty())
+                J.value(S);
+          });
+        });
     });
     J.attributeObject("dims", [&] {
       for (const auto &[D, V] : R.Dims)
@@ -246,6 +311,8 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
     });
     if (R.Traffic)
       writeRooflineAndConditions(J, R);
+    if (R.View.customized())
+      writeView(J, R);
     J.attributeArray("diagnostics", [&] {
       for (const Diagnostic &D : R.Diags)
         J.object([&] {

@@ -74,11 +74,20 @@ void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
       OS << (I ? ", " : "") << md(R.Dims[I].first) << "=" << R.Dims[I].second;
     OS << "\n";
   }
+  for (const ReportInput &In : R.Inputs)
+    OS << "- input: " << md(inputText(In)) << "\n";
+  for (const std::string &L : conditionLines(R))
+    OS << "- " << md(L) << "\n";
   OS << "\n";
   bool Layers = R.View.Group == GroupBy::None;
   OS << "| " << V.Heading << " | " << (Layers ? "op | output shape" : "layers")
-     << " | MACs | %MACs | params | weight bytes |\n";
-  OS << "| --- | " << (Layers ? "--- | --- " : "---: ") << "| ---: | ---: | ---: | ---: |\n";
+     << " | MACs | %MACs | params | weight bytes |";
+  for (const ViewColumn &C : V.Columns)
+    OS << " " << C.Title << " |";
+  OS << "\n| --- | " << (Layers ? "--- | --- " : "---: ") << "| ---: | ---: | ---: | ---: |";
+  for (const ViewColumn &C : V.Columns)
+    OS << (C.Numeric ? " ---: |" : " --- |");
+  OS << "\n";
   auto Emit = [&](const ViewRow &Row, bool Bold, const std::string &Macs) {
     std::string B = Bold ? "**" : "";
     OS << "| " << B << md(Row.Label) << B << " | ";
@@ -87,7 +96,10 @@ void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
     else
       OS << Row.Layers << " | ";
     OS << md(Macs) << " | " << percent(Row.share(V.Total)) << " | " << groupDigits(Row.Params)
-       << " | " << groupDigits(Row.WeightBytes) << " |\n";
+       << " | " << groupDigits(Row.WeightBytes) << " |";
+    for (size_t I = 0; I < V.Columns.size(); ++I)
+      OS << " " << md(V.cell(Row, I).Text) << " |";
+    OS << "\n";
   };
   for (const ViewRow &Row : V.Rows)
     Emit(Row, false, Row.macsText());
@@ -108,6 +120,8 @@ void writeMarkdown(const Report &R, llvm::raw_ostream &OS) {
      << groupDigits(V.Total.Params) << ") · **weights** " << humanBytes(V.Total.WeightBytes) << " ("
      << groupDigits(V.Total.WeightBytes) << " bytes)\n";
   OS << "\n**coverage** " << md(coverageText(R)) << "\n";
+  for (const std::string &L : summaryLines(R, V))
+    OS << "\n" << md(L) << "\n";
   if (!R.Diags.empty())
     OS << "\n" << R.Diags.size() << " diagnostic(s); `--format json` lists them.\n";
 }

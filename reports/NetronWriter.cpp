@@ -12,6 +12,9 @@
 // node name is written up to its first newline, and unnamed nodes, which
 // Netron cannot match by name, are left out. Unknown values are left out too:
 // Netron has no notion of "unknown", and a 0 would be a lie.
+// The nodes are the view's layer rows, so --top and --hide-trivial choose
+// them; the analysis columns (ops, off-chip bytes, MACs/byte, bound, time)
+// are metrics too. Groups cannot be attached to a node: the CLI says so.
 #include "reports/Presentation.h"
 
 #include "llvm/Support/JSON.h"
@@ -43,7 +46,19 @@ void writeNetron(const Report &R, llvm::raw_ostream &OS) {
       else if (!R.TotalMacsExpr.empty())
         metric(J, "model", "", "macs", R.TotalMacsExpr);
       metric(J, "model", "", "weight_bytes", R.TotalWeightBytes);
-      for (const LayerRow &L : R.Rows) {
+      View V = present(R);
+      for (size_t I = 0; I < V.Columns.size(); ++I) {
+        ViewCell C = V.cell(V.Total, I);
+        int64_t N;
+        if (!llvm::StringRef(C.Raw).getAsInteger(10, N))
+          metric(J, "model", "", V.Columns[I].Key, N);
+        else if (C.Sort)
+          metric(J, "model", "", V.Columns[I].Key, *C.Sort);
+      }
+      for (const ViewRow &Row : V.Rows) {
+        if (Row.K != ViewRow::Layer || !Row.Source)
+          continue;
+        const LayerRow &L = *Row.Source;
         if (L.Unnamed) // Netron could not match the made-up "<op>_<index>".
           continue;
         std::string Target = L.Name.substr(0, L.Name.find('\n'));
@@ -59,6 +74,16 @@ void writeNetron(const Report &R, llvm::raw_ostream &OS) {
           metric(J, "node", Target, "parameters", L.Params);
         if (L.WeightBytes)
           metric(J, "node", Target, "weight_bytes", L.WeightBytes);
+        for (size_t I = 0; I < V.Columns.size(); ++I) {
+          ViewCell C = V.cell(Row, I);
+          int64_t N;
+          if (!llvm::StringRef(C.Raw).getAsInteger(10, N))
+            metric(J, "node", Target, V.Columns[I].Key, N);
+          else if (C.Sort)
+            metric(J, "node", Target, V.Columns[I].Key, *C.Sort);
+          else if (!V.Columns[I].Numeric && !C.Raw.empty() && C.Raw != "?")
+            metric(J, "node", Target, V.Columns[I].Key, C.Raw);
+        }
       }
     });
   });

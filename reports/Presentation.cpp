@@ -1,14 +1,35 @@
-// Builds the presentation view: group, sort, cut to --top N, and sum the rows
-// into the totals with overflow checks.
+// Builds the presentation view: group, sort, fold trivial rows, cut to --top
+// N, sum the rows into the totals with overflow checks, and lay out the
+// analysis columns every writer prints.
 #include "reports/Presentation.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <set>
 
 namespace opaudit {
 
 namespace {
 bool addChecked(int64_t &Acc, int64_t V) { return __builtin_add_overflow(Acc, V, &Acc); }
+} // namespace
+
+void KnownSum::add(std::optional<int64_t> V) {
+  if (V)
+    Overflow |= addChecked(Known, *V);
+  else
+    ++Unknown;
+}
+
+void KnownSum::add(const KnownSum &B) {
+  Unknown += B.Unknown;
+  Overflow |= B.Overflow;
+  Overflow |= addChecked(Known, B.Known);
+}
+
+namespace {
 
 /// Adds the figures of B into A (A stands for more layers afterwards).
 void accumulate(ViewRow &A, const ViewRow &B) {
@@ -20,6 +41,16 @@ void accumulate(ViewRow &A, const ViewRow &B) {
   A.Overflow |= addChecked(A.Params, B.Params);
   A.Overflow |= addChecked(A.SharedParams, B.SharedParams);
   A.Overflow |= addChecked(A.WeightBytes, B.WeightBytes);
+  A.Ops.add(B.Ops);
+  A.TrafficWeightBytes.add(B.TrafficWeightBytes);
+  A.ResidentWeightBytes.add(B.ResidentWeightBytes);
+  A.ActIn.add(B.ActIn);
+  A.ActOut.add(B.ActOut);
+  A.Offchip.add(B.Offchip);
+  A.BatchMacs.add(B.BatchMacs);
+  A.Compute.add(B.Compute);
+  A.Memory.add(B.Memory);
+  A.Time.add(B.Time);
 }
 
 ViewRow layerRow(const LayerRow &L) {
@@ -39,6 +70,21 @@ ViewRow layerRow(const LayerRow &L) {
   V.Params = L.Params;
   V.SharedParams = L.SharedParams;
   V.WeightBytes = L.WeightBytes;
+  V.Ops.add(L.Ops);
+  if (L.Traffic) {
+    const LayerTraffic &T = *L.Traffic;
+    V.TrafficWeightBytes.add(T.WeightBytes);
+    V.ResidentWeightBytes.add(T.Resident ? T.WeightBytes : 0);
+    V.ActIn.add(T.InBytes);
+    V.ActOut.add(T.OutBytes);
+    V.Offchip.add(T.OffchipBytes);
+    V.BatchMacs.add(L.MacClass ? T.Macs : std::optional<int64_t>(0));
+  }
+  if (L.Roof) {
+    V.Compute.add(L.Roof->ComputeSeconds);
+    V.Memory.add(L.Roof->MemorySeconds);
+    V.Time.add(L.Roof->Seconds);
+  }
   return V;
 }
 
@@ -50,6 +96,12 @@ bool heavier(SortBy S, const ViewRow &A, const ViewRow &B) {
       return {1, R.Params};
     case SortBy::WeightBytes:
       return {1, R.WeightBytes};
+    case SortBy::Time: {
+      // Nanoseconds keep the key an integer; sub-ns differences do not order layers.
+      auto T = R.Time.value();
+      return T ? std::pair<int, int64_t>{1, static_cast<int64_t>(*T * 1e12)}
+               : std::pair<int, int64_t>{0, static_cast<int64_t>(R.Time.Known * 1e12)};
+    }
     default: {
       auto M = R.macs();
       return M ? std::pair<int, int64_t>{1, *M} : std::pair<int, int64_t>{0, R.KnownMacs};
@@ -59,9 +111,209 @@ bool heavier(SortBy S, const ViewRow &A, const ViewRow &B) {
   auto KA = Key(A), KB = Key(B);
   if (KA != KB)
     return KA > KB;
-  return A.Label < B.Label;
+  return naturalLess(A.Label, B.Label);
+}
+
+std::string fixed(double V, int Digits) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << llvm::format("%.*f", Digits, V);
+  return OS.str();
+}
+
+std::string shortest(double V) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << llvm::format("%.6g", V);
+  return OS.str();
+}
+
+/// A cell of an exact count: digits, "?" when unknown.
+ViewCell countCell(const KnownSum &S, const std::string &Expr = "") {
+  if (auto V = S.value())
+    return {groupDigits(*V), std::to_string(*V), static_cast<double>(*V)};
+  if (!Expr.empty())
+    return {Expr, Expr, std::nullopt};
+  return {"?", "?", std::nullopt};
 }
 } // namespace
+
+std::vector<std::string> conditionLines(const Report &R) {
+  std::vector<std::string> L;
+  if (!R.Convention.empty())
+    L.push_back("ops: under convention '" + R.Convention + "': " + R.ConventionMeaning);
+  if (R.Traffic) {
+    const TrafficInfo &T = *R.Traffic;
+    L.push_back("traffic: batch " + (T.Batch ? std::to_string(*T.Batch) : std::string("?")) +
+                ", weights at " + T.WeightDType + " dtype, activations at " + T.ActDType +
+                " dtype, SRAM " + groupDigits(T.SramBytes) + " bytes, " + T.Schedule +
+                " schedule; off-chip bytes and time are per batch");
+  }
+  if (R.Roof && R.Roof->Available && R.Cond)
+    L.push_back("hardware: " + R.Roof->Profile + " (" + R.Cond->Hardware + "), precision " +
+                R.Roof->Precision + (R.Roof->PrecisionFromGraph ? " (the graph's)" : "") +
+                ", operating point " + R.Cond->OperatingPoint + "; times at 100% MAC utilization");
+  return L;
+}
+
+std::vector<std::string> summaryLines(const Report &R, const View &V) {
+  std::vector<std::string> L;
+  if (V.HasOps) {
+    std::string S = "ops: ";
+    if (auto O = V.Total.Ops.value())
+      S += humanCount(static_cast<double>(*O)) + " (" + groupDigits(*O) + ")";
+    else
+      S += V.TotalOpsExpr.empty() ? "?" : V.TotalOpsExpr;
+    L.push_back(S + " under convention '" + R.Convention + "'");
+  }
+  if (V.HasTraffic) {
+    auto B = V.Total.Offchip.value();
+    std::string S = "off-chip: " + (B ? groupDigits(*B) : std::string("?")) + " bytes per batch";
+    if (auto X = V.Total.intensity())
+      S += ", " + fixed(*X, 2) + " MACs per byte";
+    L.push_back(S);
+  }
+  if (V.HasRoof) {
+    const RooflineInfo &F = *R.Roof;
+    auto Sec = [](std::optional<double> X) { return X ? secondsText(*X) : std::string("?"); };
+    std::string Bound = !F.LatencySeconds ? "?" : F.MemoryBound ? "memory" : "compute";
+    L.push_back("roofline: " + Bound + "-bound; latency " + Sec(F.LatencySeconds) +
+                " per batch (compute " + Sec(F.ComputeSeconds) + ", memory " +
+                Sec(F.MemorySeconds) + ", overlapped across layers); the time column sums to " +
+                Sec(V.Total.Time.value()) + ", each layer's max without overlap");
+    L.push_back("inferences/s: <= " +
+                (F.InferencesPerSecond ? fixed(*F.InferencesPerSecond, 2) : std::string("?")) +
+                " at 100% MAC utilization");
+  }
+  if (V.TrivialLayers)
+    L.push_back(std::to_string(V.TrivialLayers) +
+                " layer(s) whose every figure is zero are folded into [other] (--hide-trivial)");
+  return L;
+}
+
+bool naturalLess(llvm::StringRef A, llvm::StringRef B) {
+  size_t I = 0, J = 0;
+  auto Digit = [](char C) { return C >= '0' && C <= '9'; };
+  while (I < A.size() && J < B.size()) {
+    if (Digit(A[I]) && Digit(B[J])) {
+      size_t I0 = I, J0 = J;
+      while (I < A.size() && Digit(A[I]))
+        ++I;
+      while (J < B.size() && Digit(B[J]))
+        ++J;
+      llvm::StringRef X = A.slice(I0, I).ltrim('0'), Y = B.slice(J0, J).ltrim('0');
+      if (X.size() != Y.size())
+        return X.size() < Y.size();
+      if (int C = X.compare(Y))
+        return C < 0;
+      continue;
+    }
+    if (A[I] != B[J])
+      return static_cast<unsigned char>(A[I]) < static_cast<unsigned char>(B[J]);
+    ++I, ++J;
+  }
+  if ((A.size() - I) != (B.size() - J))
+    return A.size() - I < B.size() - J;
+  return A < B;
+}
+
+std::string shortFormula(llvm::StringRef Expr, size_t Max) {
+  if (Expr.size() <= Max)
+    return Expr.str();
+  // The symbols, in order of first appearance: identifiers that do not start with a digit.
+  std::vector<std::string> Names;
+  std::set<std::string> Seen;
+  for (size_t I = 0; I < Expr.size();) {
+    char C = Expr[I];
+    if (isalpha(static_cast<unsigned char>(C)) || C == '_') {
+      size_t J = I;
+      while (J < Expr.size() &&
+             (isalnum(static_cast<unsigned char>(Expr[J])) || Expr[J] == '_' || Expr[J] == '.'))
+        ++J;
+      std::string N = Expr.slice(I, J).str();
+      if (Seen.insert(N).second)
+        Names.push_back(N);
+      I = J;
+    } else if (isdigit(static_cast<unsigned char>(C))) {
+      while (I < Expr.size() && (isalnum(static_cast<unsigned char>(Expr[I])) || Expr[I] == '.'))
+        ++I;
+    } else {
+      ++I;
+    }
+  }
+  std::string S = "f(";
+  for (size_t I = 0; I < Names.size(); ++I) {
+    if (I == 4) {
+      S += ", ...";
+      break;
+    }
+    S += (I ? ", " : "") + Names[I];
+  }
+  return S + ")";
+}
+
+std::optional<double> ViewRow::intensity() const {
+  auto M = BatchMacs.value();
+  auto B = Offchip.value();
+  if (!M || !B || *B <= 0)
+    return std::nullopt;
+  return static_cast<double>(*M) / static_cast<double>(*B);
+}
+
+std::string ViewRow::bound() const {
+  auto T = Time.value();
+  if (!T)
+    return "?";
+  if (*T == 0)
+    return "-";
+  // A layer is bound by the larger of its two times; a group by the larger of their sums.
+  if (K == Layer && Source && Source->Roof)
+    return Source->Roof->MemoryBound ? "memory" : "compute";
+  return Memory.Known > Compute.Known ? "memory" : "compute";
+}
+
+bool isTrivial(const View &V, const ViewRow &Row) {
+  if (Row.K == ViewRow::Other || Row.macs() != std::optional<int64_t>(0) || Row.Params ||
+      Row.WeightBytes || Row.SharedParams)
+    return false;
+  if (V.HasOps && Row.Ops.value() != std::optional<int64_t>(0))
+    return false;
+  if (V.HasTraffic && Row.Offchip.value() != std::optional<int64_t>(0))
+    return false;
+  if (V.HasRoof && Row.Time.value() != std::optional<double>(0))
+    return false;
+  return true;
+}
+
+ViewCell View::cell(const ViewRow &Row, size_t I) const {
+  const std::string &Key = Columns[I].Key;
+  bool IsTotal = &Row == &Total;
+  if (Key == "ops") {
+    std::string Expr = IsTotal                                 ? TotalOpsExpr
+                       : Row.K == ViewRow::Layer && Row.Source ? Row.Source->OpsExpr
+                                                               : "";
+    return countCell(Row.Ops, Row.Ops.value() ? "" : Expr);
+  }
+  if (Key == "offchip_bytes")
+    return countCell(Row.Offchip);
+  if (Key == "arithmetic_intensity") {
+    if (auto X = Row.intensity())
+      return {fixed(*X, 2), shortest(*X), *X};
+    // Unknown bytes or MACs are "?"; nothing crossing the chip has no ratio.
+    bool Unknown = !Row.Offchip.value() || !Row.BatchMacs.value();
+    return {Unknown ? "?" : "-", Unknown ? "?" : "", std::nullopt};
+  }
+  if (Key == "bound") {
+    std::string B = Row.bound();
+    return {B, B == "-" ? "" : B, std::nullopt};
+  }
+  if (Key == "latency_seconds") {
+    if (auto T = Row.Time.value())
+      return {secondsText(*T), shortest(*T), *T};
+    return {"?", "?", std::nullopt};
+  }
+  return {"", "", std::nullopt};
+}
 
 std::string ViewRow::macsText() const {
   if (!MacClass)
@@ -70,6 +322,10 @@ std::string ViewRow::macsText() const {
     return groupDigits(*M);
   if (K == Layer && Source && !Source->MacsExpr.empty())
     return Source->MacsExpr;
+  if (K == Layer && Source && Source->MacsMin && Source->MacsMax)
+    return groupDigits(*Source->MacsMin) + ".." + groupDigits(*Source->MacsMax);
+  if (K == Layer && Source && !Source->MacsMinExpr.empty() && !Source->MacsMaxExpr.empty())
+    return Source->MacsMinExpr + ".." + Source->MacsMaxExpr;
   return "?";
 }
 
@@ -140,12 +396,27 @@ std::optional<SortBy> sortByFromName(llvm::StringRef S) {
     return SortBy::Params;
   if (S == "weights")
     return SortBy::WeightBytes;
+  if (S == "time")
+    return SortBy::Time;
   return std::nullopt;
 }
 
 View present(const Report &R) {
   const ViewOptions &O = R.View;
   View V;
+  V.HasOps = !R.Convention.empty();
+  V.HasTraffic = R.Traffic.has_value();
+  V.HasRoof = R.Roof && R.Roof->Available;
+  if (V.HasOps)
+    V.Columns.push_back({"ops", "ops", true});
+  if (V.HasTraffic) {
+    V.Columns.push_back({"offchip_bytes", "off-chip bytes", true});
+    V.Columns.push_back({"arithmetic_intensity", "MACs/byte", true});
+  }
+  if (V.HasRoof) {
+    V.Columns.push_back({"bound", "bound", false});
+    V.Columns.push_back({"latency_seconds", "time", true});
+  }
   V.Heading = O.Group == GroupBy::OpType  ? "op type"
               : O.Group == GroupBy::Scope ? "scope"
                                           : "layer";
@@ -161,7 +432,8 @@ View present(const Report &R) {
       ViewRow Row = layerRow(L);
       if (L.Depth) {
         Row.Depth = L.Depth;
-        Row.Label = std::string(2 * L.Depth, ' ') + "[" + L.Graph + "] " + L.Name;
+        Row.Label = std::string(2 * L.Depth, ' ') + "[" + L.Graph +
+                    (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role) + "] " + L.Name;
       }
       V.Rows.push_back(std::move(Row));
     }
@@ -184,18 +456,35 @@ View present(const Report &R) {
       accumulate(V.Rows[It->second], layerRow(L));
     }
   }
+  ViewRow Other;
+  Other.K = ViewRow::Other;
+  Other.Label = "[other]";
+  if (O.HideTrivial) {
+    // Trivial rows cost nothing, so folding them keeps the totals; a subgraph
+    // detail row is not part of the totals and is simply left out.
+    std::vector<ViewRow> Kept;
+    for (ViewRow &Row : V.Rows) {
+      if (!isTrivial(V, Row)) {
+        Kept.push_back(std::move(Row));
+        continue;
+      }
+      if (!Row.Depth) {
+        V.TrivialLayers += Row.Layers;
+        accumulate(Other, Row);
+      }
+    }
+    V.Rows = std::move(Kept);
+  }
   if (S != SortBy::Order)
     std::stable_sort(V.Rows.begin(), V.Rows.end(),
                      [&](const ViewRow &A, const ViewRow &B) { return heavier(S, A, B); });
   if (O.Top && V.Rows.size() > O.Top) {
-    ViewRow Other;
-    Other.K = ViewRow::Other;
-    Other.Label = "[other]";
     for (size_t I = O.Top; I < V.Rows.size(); ++I)
       accumulate(Other, V.Rows[I]);
     V.Rows.resize(O.Top);
-    V.Rows.push_back(std::move(Other));
   }
+  if (Other.Layers)
+    V.Rows.push_back(std::move(Other));
   V.Total.K = ViewRow::Group;
   V.Total.Label = "TOTAL";
   for (const ViewRow &Row : V.Rows)
@@ -205,6 +494,8 @@ View present(const Report &R) {
   V.Total.MacClass = true;
   if (!V.Total.macs())
     V.TotalMacsExpr = R.TotalMacsExpr;
+  if (!V.Total.Ops.value())
+    V.TotalOpsExpr = R.TotalOpsExpr;
   return V;
 }
 

@@ -1,7 +1,10 @@
-// The presentation view that the human-readable writers (CSV, Markdown, HTML)
-// serialize: the Report's rows sorted, grouped by op type or name scope, cut
-// to --top N with the remainder in one `[other]` row. Built once, in the
-// spirit of bloaty's RollupOutput, so that every writer shows the same rows.
+// The presentation view that every writer serializes (table, CSV, Markdown,
+// HTML, JSON's "view", Netron, Model Explorer): the Report's rows sorted,
+// grouped by op type or name scope, trivial rows folded, cut to --top N with
+// the remainder in one `[other]` row, and the analysis columns the options
+// asked for (ops under a convention, off-chip traffic, roofline bound and
+// time). Built once, in the spirit of bloaty's RollupOutput, so that every
+// format shows the same rows and the same columns.
 // Invariant (tested on every sample): the totals are the sum of the rows,
 // `[other]` and rows with unknown MACs included.
 #pragma once
@@ -9,6 +12,42 @@
 #include "reports/Report.h"
 
 namespace opaudit {
+
+/// An exact integer summed over rows: the known part and how many members were unknown.
+struct KnownSum {
+  int64_t Known = 0;
+  size_t Unknown = 0;
+  bool Overflow = false;
+  void add(std::optional<int64_t> V);
+  void add(const KnownSum &B);
+  /// The sum when every member is known and it did not overflow.
+  std::optional<int64_t> value() const {
+    if (Unknown || Overflow)
+      return std::nullopt;
+    return Known;
+  }
+};
+
+/// Seconds summed over rows (roofline times are real numbers).
+struct SecondsSum {
+  double Known = 0;
+  size_t Unknown = 0;
+  void add(std::optional<double> V) {
+    if (V)
+      Known += *V;
+    else
+      ++Unknown;
+  }
+  void add(const SecondsSum &B) {
+    Known += B.Known;
+    Unknown += B.Unknown;
+  }
+  std::optional<double> value() const {
+    if (Unknown)
+      return std::nullopt;
+    return Known;
+  }
+};
 
 /// One presented row: a single layer, a group of layers, or `[other]`.
 struct ViewRow {
@@ -28,6 +67,12 @@ struct ViewRow {
   int64_t SharedParams = 0;
   int64_t WeightBytes = 0;
   bool Overflow = false; ///< A sum overflowed int64 (then the MACs are shown as unknown).
+  // The analyses the options asked for (View::HasOps, HasTraffic, HasRoof say which).
+  KnownSum Ops;                                     ///< Operations under the convention.
+  KnownSum TrafficWeightBytes, ResidentWeightBytes; ///< At the traffic dtype.
+  KnownSum ActIn, ActOut, Offchip;  ///< Activation bytes and off-chip bytes, per batch.
+  KnownSum BatchMacs;               ///< MACs of the whole batch (the intensity's numerator).
+  SecondsSum Compute, Memory, Time; ///< Roofline seconds per batch; Time = sum of the max.
 
   /// The exact MACs when every member's count is known.
   std::optional<int64_t> macs() const {
@@ -41,14 +86,45 @@ struct ViewRow {
   std::string macsText() const;
   /// Fraction of the concrete total, when both are known and the total is positive.
   std::optional<double> share(const ViewRow &Total) const;
+  /// MACs per off-chip byte, when both are known and a byte crosses the chip.
+  std::optional<double> intensity() const;
+  /// "compute", "memory", "-" (no time at all) or "?".
+  std::string bound() const;
+};
+
+/// One analysis column beyond MACs, params and weight bytes, the same in every format.
+struct ViewColumn {
+  std::string Key;   ///< Machine name (CSV header, JSON key): "ops", "bound", ...
+  std::string Title; ///< Human heading: "ops", "off-chip bytes", "time", ...
+  bool Numeric = true;
+};
+
+/// A cell of an analysis column: human text, machine text and a sort key.
+struct ViewCell {
+  std::string Text; ///< "1,234", "12.3 ms", "?", "" (not applicable).
+  std::string Raw;  ///< "1234", "0.0123", "?", "": for CSV and data attributes.
+  std::optional<double> Sort;
 };
 
 struct View {
   std::vector<ViewRow> Rows;
   ViewRow Total;             ///< The sum of Rows (never read from the Report).
   std::string TotalMacsExpr; ///< The model's MAC formula when the total is symbolic.
+  std::string TotalOpsExpr;  ///< The model's ops formula when the ops total is symbolic.
   std::string Heading;       ///< "layer", "op type" or "scope": what a row is.
+  bool HasOps = false;       ///< --convention: an ops column.
+  bool HasTraffic = false;   ///< A traffic option: off-chip bytes and MACs/byte.
+  bool HasRoof = false;      ///< --hw: bound and time.
+  size_t TrivialLayers = 0;  ///< Layers folded into [other] by --hide-trivial.
+  /// The analysis columns, in order; every writer prints all of them.
+  std::vector<ViewColumn> Columns;
+  /// The cells of column I for Row.
+  ViewCell cell(const ViewRow &Row, size_t I) const;
 };
+
+/// True when every figure the view shows for the row is a known zero (an
+/// Identity, a Reshape without traffic): what --hide-trivial folds away.
+bool isTrivial(const View &V, const ViewRow &Row);
 
 /// Builds the view of R under R.View.
 View present(const Report &R);
@@ -62,6 +138,25 @@ std::string shapeText(const LayerRow &L);
 
 /// Human bytes: 102121888 -> "102.1 MB".
 std::string humanBytes(int64_t V);
+
+/// The conditions the analysis columns hold under, one line each: the
+/// convention the ops count, the batch and traffic dtypes, the hardware,
+/// precision and operating point. Empty without those options.
+std::vector<std::string> conditionLines(const Report &R);
+/// The totals of the analysis columns, one line each: ops under the
+/// convention, off-chip bytes, the roofline bound, latency and inferences/s.
+std::vector<std::string> summaryLines(const Report &R, const View &V);
+
+/// The traffic, memory and roofline section the table writer appends
+/// (reports/TrafficTable.cpp): the traffic detail of the view's rows, then the totals.
+void writeTrafficSection(const Report &R, const View &V, llvm::raw_ostream &OS);
+
+/// Natural order of labels: "layer2" before "layer10" (digit runs compare as numbers).
+bool naturalLess(llvm::StringRef A, llvm::StringRef B);
+
+/// A long formula shortened for a summary cell: kept when at most Max
+/// characters, else "f(batch, seq)" naming its symbols.
+std::string shortFormula(llvm::StringRef Expr, size_t Max = 40);
 
 /// Parses the --group-by and --sort values; nullopt on an unknown name.
 std::optional<GroupBy> groupByFromName(llvm::StringRef S);

@@ -71,6 +71,28 @@ void appendDiags(Report &R, llvm::ArrayRef<Diagnostic> Ds, llvm::StringRef Pass)
   }
 }
 
+std::string inputText(const ReportInput &In) {
+  std::string S = In.Name + ": " + dtypeName(In.Elem).str() + " ";
+  if (!In.Dims)
+    S += "[?]";
+  else {
+    S += "[";
+    for (size_t I = 0; I < In.Dims->size(); ++I)
+      S += (I ? ", " : "") + (*In.Dims)[I];
+    S += "]";
+  }
+  std::string Sym;
+  for (size_t I = 0; I < In.Symbols.size(); ++I) {
+    if (In.Symbols[I].empty())
+      continue;
+    bool Bound = In.Dims && I < In.Dims->size() && (*In.Dims)[I] != In.Symbols[I];
+    Sym += (Sym.empty() ? "" : ", ") + In.Symbols[I] + (Bound ? "=" + (*In.Dims)[I] : "");
+  }
+  if (!Sym.empty())
+    S += " (symbolic: " + Sym + ")";
+  return S;
+}
+
 namespace {
 /// A formula is shown only when it does not hide an unknown dim.
 std::string exprText(SymContext &S, Expr E) {
@@ -95,6 +117,25 @@ Report buildReport(Analysis &A, const Convention *Conv) {
     R.Opsets.emplace_back(E.first().empty() ? "ai.onnx" : E.first().str(), E.second);
   llvm::sort(R.Opsets);
   R.NumNodes = G.Nodes.size();
+  R.GraphName = G.Name;
+  for (ValueId V : G.Inputs) {
+    const Value &Val = G.value(V);
+    if (Val.Initializer >= 0)
+      continue;
+    const TensorType &T = SI.Types[static_cast<size_t>(V)];
+    ReportInput In;
+    In.Name = Val.Name;
+    In.Elem = T.Elem;
+    if (T.Dims) {
+      In.Dims.emplace();
+      for (Expr D : *T.Dims)
+        In.Dims->push_back(S.dependsOnFresh(D) ? "?" : D.str());
+    }
+    if (Val.Declared && Val.Declared->HasShape)
+      for (const DeclaredDim &D : Val.Declared->Dims)
+        In.Symbols.push_back(D.Param);
+    R.Inputs.push_back(std::move(In));
+  }
   for (const auto &E : SI.BoundDims)
     R.Dims.emplace_back(E.first().str(), E.second);
   llvm::sort(R.Dims);
@@ -239,16 +280,22 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
 
 llvm::ArrayRef<FormatInfo> formats() {
   static const FormatInfo Table[] = {
-      {"table", "aligned per-layer table with totals, for a terminal", writeTable},
-      {"json", "machine-readable report, schema version 1", writeJson},
+      {"table", "aligned per-layer table with totals, for a terminal", writeTable,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
+      {"json", "machine-readable report, schema version 1", writeJson, /*EmbedsGraph=*/false,
+       /*UsesView=*/true},
       {"csv", "per-layer rows as RFC 4180 CSV, for spreadsheets", writeCsv,
        /*EmbedsGraph=*/false, /*UsesView=*/true},
       {"md", "per-layer Markdown table with totals, for issues and docs", writeMarkdown,
        /*EmbedsGraph=*/false, /*UsesView=*/true},
       {"html", "one self-contained HTML page: cards, sortable table, charts, graph", writeHtml,
        /*EmbedsGraph=*/true, /*UsesView=*/true},
-      {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron",
-       writeNetron},
+      {"netron", "Netron metrics attachment (JSON): per-node MACs and bytes in Netron", writeNetron,
+       /*EmbedsGraph=*/false, /*UsesView=*/true},
+      {"model-explorer",
+       "Google Model Explorer node data (JSON), one metric per file: MACs; with -o FILE also "
+       "FILE.<metric>.json for bytes, ops, bound and time",
+       writeModelExplorer, /*EmbedsGraph=*/false, /*UsesView=*/true},
   };
   return Table;
 }

@@ -59,6 +59,16 @@ struct LayerRow {
   bool Unnamed = false;              ///< The file gives no name; Name was made up from the op type.
 };
 
+/// A graph input (initializers excluded): its dtype and dims as the analysis
+/// used them, and which dims the file leaves symbolic.
+struct ReportInput {
+  std::string Name;
+  DType Elem = DType::Undefined;
+  std::optional<std::vector<std::string>> Dims; ///< As analyzed: numbers, symbols, "?".
+  /// Per dim: the file's dim_param name ("" when the file gives a number or nothing).
+  std::vector<std::string> Symbols;
+};
+
 /// Every condition a traffic or roofline figure depends on, stated in the report.
 struct Conditions {
   std::string Model;
@@ -76,7 +86,7 @@ struct Conditions {
 /// How the rows are grouped for the writers that use the presentation view.
 enum class GroupBy { None, OpType, Scope };
 /// The order of the presented rows.
-enum class SortBy { Auto, Order, Macs, Params, WeightBytes };
+enum class SortBy { Auto, Order, Macs, Params, WeightBytes, Time };
 
 /// Presentation choices: sorting, --top N (the rest folded into `[other]`)
 /// and --group-by. Defaults show every layer in topological order.
@@ -88,6 +98,12 @@ struct ViewOptions {
   /// Rows of subgraph nodes under their control-flow row (--subgraphs show|fold).
   /// They are shown only in topological order without grouping or --top.
   bool ShowSubgraphs = true;
+  /// --hide-trivial: rows whose every figure is a known zero are folded into `[other]`.
+  bool HideTrivial = false;
+  /// True when an option changed the rows from "every layer in order" (JSON then adds "view").
+  bool customized() const {
+    return Top || Group != GroupBy::None || Sort != SortBy::Auto || HideTrivial;
+  }
 };
 
 struct Report {
@@ -96,6 +112,8 @@ struct Report {
   std::vector<std::pair<std::string, int64_t>> Opsets; ///< Sorted by domain.
   size_t NumNodes = 0;
   std::vector<std::pair<std::string, int64_t>> Dims; ///< Bound symbolic dims, sorted.
+  std::vector<ReportInput> Inputs;                   ///< The main graph's inputs, in order.
+  std::string GraphName;                             ///< The main graph's name in the file.
   std::vector<LayerRow> Rows;
   std::optional<int64_t> TotalMacs;
   std::string TotalMacsExpr; ///< Empty when unknown.
@@ -157,6 +175,9 @@ void appendDiags(Report &R, llvm::ArrayRef<Diagnostic> Ds, llvm::StringRef Pass)
 /// Text of a dim for reports: the number, the symbol, or a parenthesized formula.
 std::string dimText(Expr D);
 
+/// "input_ids: int64 [batch, seq] (symbolic: batch, seq)": an input for a report header.
+std::string inputText(const ReportInput &In);
+
 /// One output format: its name (as given to --format), what it is, and its writer.
 struct FormatInfo {
   llvm::StringRef Name;
@@ -174,8 +195,6 @@ const FormatInfo *findFormat(llvm::StringRef Name);
 
 void writeTable(const Report &R, llvm::raw_ostream &OS);
 void writeJson(const Report &R, llvm::raw_ostream &OS);
-/// The traffic, memory and roofline section the table writer appends (reports/TrafficTable.cpp).
-void writeTrafficSection(const Report &R, llvm::raw_ostream &OS);
 /// Fills the traffic, roofline and conditions parts of R (reports/TrafficReport.cpp).
 void addTrafficToReport(Analysis &A, Report &R);
 /// 0.0123 -> "12.3 ms": three significant digits in s, ms, us or ns.
@@ -187,6 +206,13 @@ void writeCsv(const Report &R, llvm::raw_ostream &OS);
 void writeMarkdown(const Report &R, llvm::raw_ostream &OS);
 void writeHtml(const Report &R, llvm::raw_ostream &OS);
 void writeNetron(const Report &R, llvm::raw_ostream &OS);
+/// Google Model Explorer node data (reports/ModelExplorerWriter.cpp): one
+/// metric per file; writeModelExplorer writes "macs".
+void writeModelExplorer(const Report &R, llvm::raw_ostream &OS);
+/// The metrics the report can give Model Explorer: macs, weight_bytes, and the
+/// analysis columns (ops, offchip_bytes, arithmetic_intensity, bound, latency_seconds).
+std::vector<std::string> modelExplorerMetrics(const Report &R);
+void writeModelExplorerMetric(const Report &R, llvm::StringRef Metric, llvm::raw_ostream &OS);
 
 /// 1234567 -> "1,234,567".
 std::string groupDigits(int64_t V);

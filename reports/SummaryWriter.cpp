@@ -1,11 +1,14 @@
-// Summary rows from Reports, and the three summary writers. The table marks
+// Summary rows from Reports, and the summary writers. The table marks
 // unknown MACs with `?` like the per-model table; a failed model shows
 // `failed` and `-` in cells that do not exist for it (they are not unknown).
+// The ops and roofline columns appear when some model has them. Every format
+// but JSON and CSV (which keep the exact formula) shortens a long symbolic
+// total to f(symbols) and says how to bind them.
 #include "reports/SummaryWriter.h"
+#include "reports/Presentation.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
-
-#include <array>
 
 namespace opaudit {
 
@@ -19,6 +22,16 @@ ModelSummary summarize(const Report &R) {
   S.UnknownMacRows = R.UnknownMacRows;
   S.Params = R.TotalParams;
   S.WeightBytes = R.TotalWeightBytes;
+  S.Convention = R.Convention;
+  S.Ops = R.TotalOps;
+  S.OpsExpr = R.TotalOpsExpr;
+  if (R.Roof && R.Roof->Available) {
+    S.HasRoof = true;
+    S.Batch = R.Traffic ? R.Traffic->Batch : std::nullopt;
+    S.Bound = !R.Roof->LatencySeconds ? "?" : R.Roof->MemoryBound ? "memory" : "compute";
+    S.LatencySeconds = R.Roof->LatencySeconds;
+    S.InferencesPerSecond = R.Roof->InferencesPerSecond;
+  }
   for (const Diagnostic &D : R.Diags) {
     S.Errors += D.Level == Severity::Error;
     S.Warnings += D.Level == Severity::Warning;
@@ -50,11 +63,90 @@ std::string printable(llvm::StringRef S) {
   return R;
 }
 
-std::string macsCell(const ModelSummary &S) {
-  if (S.Macs)
-    return groupDigits(*S.Macs);
-  return S.MacsExpr.empty() ? "?" : S.MacsExpr;
+std::string countCell(std::optional<int64_t> V, const std::string &Expr) {
+  if (V)
+    return groupDigits(*V);
+  return Expr.empty() ? "?" : shortFormula(Expr);
 }
+
+std::string fixed2(std::optional<double> V) {
+  if (!V)
+    return "?";
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << llvm::format("%.2f", *V);
+  return OS.str();
+}
+
+/// The columns of the human-readable summaries, decided by what the rows carry.
+struct Layout {
+  bool Ops = false, Roof = false, Shortened = false;
+  explicit Layout(llvm::ArrayRef<ModelSummary> Rows) {
+    for (const ModelSummary &S : Rows) {
+      Ops |= !S.Convention.empty();
+      Roof |= S.HasRoof;
+      Shortened |= (!S.Macs && shortFormula(S.MacsExpr) != S.MacsExpr) ||
+                   (!S.Ops && shortFormula(S.OpsExpr) != S.OpsExpr);
+    }
+  }
+  std::vector<std::string> head() const {
+    std::vector<std::string> H = {"model", "status", "nodes", "MACs", "params", "weight bytes"};
+    if (Ops)
+      H.push_back("ops");
+    if (Roof)
+      H.insert(H.end(), {"batch", "bound", "latency/batch", "inferences/s"});
+    H.push_back("diagnostics");
+    return H;
+  }
+  std::vector<std::string> cells(const ModelSummary &S) const {
+    std::vector<std::string> C;
+    if (!S.Ok) {
+      C = {printable(S.Path), "failed", "-", "-", "-", "-"};
+      if (Ops)
+        C.push_back("-");
+      if (Roof)
+        C.insert(C.end(), {"-", "-", "-", "-"});
+      C.push_back("1 error");
+      return C;
+    }
+    C = {printable(S.Path),
+         "ok",
+         groupDigits(static_cast<int64_t>(S.Nodes)),
+         countCell(S.Macs, S.MacsExpr),
+         groupDigits(S.Params),
+         groupDigits(S.WeightBytes)};
+    if (Ops)
+      C.push_back(S.Convention.empty() ? "-" : countCell(S.Ops, S.OpsExpr));
+    if (Roof) {
+      if (S.HasRoof)
+        C.insert(C.end(), {S.Batch ? std::to_string(*S.Batch) : "?", S.Bound,
+                           S.LatencySeconds ? secondsText(*S.LatencySeconds) : "?",
+                           fixed2(S.InferencesPerSecond)});
+      else
+        C.insert(C.end(), {"-", "-", "-", "-"});
+    }
+    C.push_back(std::to_string(S.Errors) + " error(s), " + std::to_string(S.Warnings) +
+                " warning(s)");
+    return C;
+  }
+  /// Lines after the table: what the columns hold under, and how to bind dims.
+  std::vector<std::string> notes(llvm::ArrayRef<ModelSummary> Rows) const {
+    std::vector<std::string> N;
+    if (Ops)
+      for (const ModelSummary &S : Rows)
+        if (!S.Convention.empty()) {
+          N.push_back("ops are counted under convention '" + S.Convention + "'");
+          break;
+        }
+    if (Roof)
+      N.push_back("bound, latency and inferences/s are roofline upper bounds at 100% MAC "
+                  "utilization on the --hw part (docs/traffic-model.md)");
+    if (Shortened)
+      N.push_back("f(...) is a total that depends on the dims it names; bind them with --dim "
+                  "NAME=VALUE or --batch, or see the exact formula with --format json");
+    return N;
+  }
+};
 
 /// RFC 4180: quote a field holding a comma, quote or line break; double the quotes.
 std::string csvField(llvm::StringRef S) {
@@ -68,25 +160,72 @@ std::string csvField(llvm::StringRef S) {
   }
   return R + "\"";
 }
+
+std::string real(std::optional<double> V) {
+  if (!V)
+    return "";
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << llvm::format("%.6g", *V);
+  return OS.str();
+}
+
+std::string escapeMd(llvm::StringRef S) {
+  std::string R;
+  for (char C : S) {
+    if (C == '|' || C == '\\' || C == '*' || C == '_' || C == '`' || C == '[' || C == ']')
+      R += '\\';
+    if (C == '<')
+      R += "&lt;";
+    else if (C == '>')
+      R += "&gt;";
+    else if (C == '&')
+      R += "&amp;";
+    else if (static_cast<unsigned char>(C) < 0x20)
+      R += ' ';
+    else
+      R += C;
+  }
+  return R;
+}
+
+std::string escapeHtml(llvm::StringRef S) {
+  std::string R;
+  for (char C : S) {
+    switch (C) {
+    case '&':
+      R += "&amp;";
+      break;
+    case '<':
+      R += "&lt;";
+      break;
+    case '>':
+      R += "&gt;";
+      break;
+    case '"':
+      R += "&quot;";
+      break;
+    case '\'':
+      R += "&#39;";
+      break;
+    default:
+      R += C;
+    }
+  }
+  return R;
+}
 } // namespace
 
 void writeSummaryTable(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) {
-  constexpr size_t NC = 7;
-  std::vector<std::array<std::string, NC>> Cells;
-  Cells.push_back({"model", "status", "nodes", "MACs", "params", "weight bytes", "diagnostics"});
+  Layout L(Rows);
+  std::vector<std::vector<std::string>> Cells = {L.head()};
   size_t Failed = 0;
   for (const ModelSummary &S : Rows) {
-    if (!S.Ok) {
-      ++Failed;
-      Cells.push_back({printable(S.Path), "failed", "-", "-", "-", "-", "1 error"});
-      continue;
-    }
-    std::string Diags =
-        std::to_string(S.Errors) + " error(s), " + std::to_string(S.Warnings) + " warning(s)";
-    Cells.push_back({printable(S.Path), "ok", groupDigits(static_cast<int64_t>(S.Nodes)),
-                     macsCell(S), groupDigits(S.Params), groupDigits(S.WeightBytes), Diags});
+    Failed += !S.Ok;
+    Cells.push_back(L.cells(S));
   }
-  std::array<size_t, NC> W{};
+  const size_t NC = Cells.front().size();
+  std::vector<size_t> W(NC);
   for (const auto &Row : Cells)
     for (size_t I = 0; I < NC; ++I)
       W[I] = std::max(W[I], Row[I].size());
@@ -96,9 +235,10 @@ void writeSummaryTable(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS)
   for (size_t R = 0; R < Cells.size(); ++R) {
     for (size_t I = 0; I < NC; ++I) {
       const std::string &C = Cells[R][I];
+      bool Right = I >= 2 && I + 1 < NC && Cells[0][I] != "bound";
       if (I)
         OS << "  ";
-      if (I >= 2 && I <= 5)
+      if (Right)
         OS.indent(W[I] - C.size()) << C;
       else if (I + 1 == NC)
         OS << C;
@@ -112,19 +252,82 @@ void writeSummaryTable(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS)
   OS << std::string(Width - 2, '-') << "\n";
   OS << Rows.size() << " model(s): " << (Rows.size() - Failed) << " analyzed, " << Failed
      << " failed\n";
+  for (const std::string &N : L.notes(Rows))
+    OS << N << "\n";
+}
+
+void writeSummaryMarkdown(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) {
+  Layout L(Rows);
+  std::vector<std::string> H = L.head();
+  OS << "|";
+  for (const std::string &C : H)
+    OS << " " << C << " |";
+  OS << "\n|";
+  for (size_t I = 0; I < H.size(); ++I)
+    OS << (I >= 2 && I + 1 < H.size() && H[I] != "bound" ? " ---: |" : " --- |");
+  OS << "\n";
+  for (const ModelSummary &S : Rows) {
+    OS << "|";
+    for (const std::string &C : L.cells(S))
+      OS << " " << escapeMd(C) << " |";
+    OS << "\n";
+  }
+  std::vector<std::string> N = L.notes(Rows);
+  if (!N.empty())
+    OS << "\n";
+  for (const std::string &X : N)
+    OS << "- " << escapeMd(X) << "\n";
+}
+
+void writeSummaryHtml(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) {
+  Layout L(Rows);
+  std::vector<std::string> H = L.head();
+  OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+     << "<title>opaudit: " << Rows.size() << " models</title>\n<style>\n"
+     << "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330}"
+        "table{border-collapse:collapse}th,td{padding:3px 8px;border-bottom:1px solid #ddd;"
+        "text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+     << "</style>\n</head>\n<body>\n<h1>opaudit: " << Rows.size()
+     << " models</h1>\n<table id=\"models\"><thead><tr>";
+  auto Num = [&](size_t I) { return I >= 2 && I + 1 < H.size() && H[I] != "bound"; };
+  for (size_t I = 0; I < H.size(); ++I)
+    OS << (Num(I) ? "<th class=\"n\">" : "<th>") << escapeHtml(H[I]) << "</th>";
+  OS << "</tr></thead>\n<tbody>\n";
+  for (const ModelSummary &S : Rows) {
+    OS << "<tr>";
+    std::vector<std::string> C = L.cells(S);
+    for (size_t I = 0; I < C.size(); ++I)
+      OS << (Num(I) ? "<td class=\"n\">" : "<td>") << escapeHtml(C[I]) << "</td>";
+    OS << "</tr>\n";
+  }
+  OS << "</tbody></table>\n";
+  for (const std::string &X : L.notes(Rows))
+    OS << "<p>" << escapeHtml(X) << "</p>\n";
+  OS << "</body>\n</html>\n";
 }
 
 void writeSummaryCsv(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) {
-  OS << "path,status,nodes,macs,macs_expr,params,weight_bytes,errors,warnings,error\n";
+  Layout L(Rows);
+  OS << "path,status,nodes,macs,macs_expr,params,weight_bytes,"
+     << (L.Ops ? "convention,ops,ops_expr," : "")
+     << (L.Roof ? "batch,bound,latency_seconds,inferences_per_second," : "")
+     << "errors,warnings,error\n";
   for (const ModelSummary &S : Rows) {
     OS << csvField(S.Path) << ',';
     if (!S.Ok) {
-      OS << "failed,,,,,,,," << csvField(S.Error) << "\n";
+      OS << "failed,,,,,," << (L.Ops ? ",,," : "") << (L.Roof ? ",,,," : "") << ",,"
+         << csvField(S.Error) << "\n";
       continue;
     }
     OS << "ok," << S.Nodes << ',' << (S.Macs ? std::to_string(*S.Macs) : "") << ','
-       << csvField(S.MacsExpr) << ',' << S.Params << ',' << S.WeightBytes << ',' << S.Errors << ','
-       << S.Warnings << ",\n";
+       << csvField(S.MacsExpr) << ',' << S.Params << ',' << S.WeightBytes << ',';
+    if (L.Ops)
+      OS << csvField(S.Convention) << ',' << (S.Ops ? std::to_string(*S.Ops) : "") << ','
+         << csvField(S.OpsExpr) << ',';
+    if (L.Roof)
+      OS << (S.Batch ? std::to_string(*S.Batch) : "") << ',' << S.Bound << ','
+         << real(S.LatencySeconds) << ',' << real(S.InferencesPerSecond) << ',';
+    OS << S.Errors << ',' << S.Warnings << ",\n";
   }
 }
 
@@ -152,6 +355,21 @@ void writeSummaryJson(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) 
             J.attribute("macs_expr", S.MacsExpr);
           J.attribute("params", S.Params);
           J.attribute("weight_bytes", S.WeightBytes);
+          if (!S.Convention.empty()) {
+            J.attribute("convention", S.Convention);
+            S.Ops ? J.attribute("ops", *S.Ops) : J.attribute("ops", nullptr);
+            S.OpsExpr.empty() ? J.attribute("ops_expr", nullptr)
+                              : J.attribute("ops_expr", S.OpsExpr);
+          }
+          if (S.HasRoof)
+            J.attributeObject("roofline", [&] {
+              S.Batch ? J.attribute("batch", *S.Batch) : J.attribute("batch", nullptr);
+              S.Bound == "?" ? J.attribute("bound", nullptr) : J.attribute("bound", S.Bound);
+              S.LatencySeconds ? J.attribute("latency_seconds", *S.LatencySeconds)
+                               : J.attribute("latency_seconds", nullptr);
+              S.InferencesPerSecond ? J.attribute("inferences_per_second", *S.InferencesPerSecond)
+                                    : J.attribute("inferences_per_second", nullptr);
+            });
           J.attribute("errors", static_cast<int64_t>(S.Errors));
           J.attribute("warnings", static_cast<int64_t>(S.Warnings));
         });
@@ -165,6 +383,8 @@ llvm::ArrayRef<SummaryFormatInfo> summaryFormats() {
       {"table", "one aligned row per model, for a terminal", writeSummaryTable},
       {"csv", "one CSV record per model (RFC 4180 quoting)", writeSummaryCsv},
       {"json", "one object per model, schema version 1", writeSummaryJson},
+      {"md", "one Markdown table row per model", writeSummaryMarkdown},
+      {"html", "one self-contained HTML page with a row per model", writeSummaryHtml},
   };
   return Table;
 }

@@ -1,6 +1,9 @@
 // The per-model summary of a multi-model run (`opaudit analyze a.onnx b.onnx dir/`):
-// one row per model with its headline figures, or a failed row with the error
-// that stopped it, and the table, CSV and JSON writers for it. Rows come from
+// one row per model with its headline figures (MACs, weights; with
+// --convention the ops; with --hw the bound, latency and inferences/s), or a
+// failed row with the error that stopped it, and the table, CSV, JSON,
+// Markdown and HTML writers for it. A symbolic total too long for a cell is
+// shortened to f(batch, seq) with a hint to bind its dims. Rows come from
 // full Reports (summarize) so a summary can never disagree with the per-model
 // report; the writers only serialize and own their escaping.
 #pragma once
@@ -20,8 +23,17 @@ struct ModelSummary {
   size_t UnknownMacRows = 0;   ///< Layers whose MACs are unknown.
   int64_t Params = 0;
   int64_t WeightBytes = 0;
-  size_t Errors = 0;   ///< Diagnostics of severity error.
-  size_t Warnings = 0; ///< Diagnostics of severity warning.
+  // With --convention: the ops total. With --hw (and --batch): the roofline.
+  std::string Convention;                    ///< Empty without --convention.
+  std::optional<int64_t> Ops;                ///< Exact ops total when known and concrete.
+  std::string OpsExpr;                       ///< The ops formula; empty when unknown.
+  bool HasRoof = false;                      ///< --hw was given and the profile had the precision.
+  std::optional<int64_t> Batch;              ///< The batch the roofline figures are for.
+  std::string Bound;                         ///< "compute", "memory" or "?".
+  std::optional<double> LatencySeconds;      ///< Per batch.
+  std::optional<double> InferencesPerSecond; ///< At 100% MAC utilization.
+  size_t Errors = 0;                         ///< Diagnostics of severity error.
+  size_t Warnings = 0;                       ///< Diagnostics of severity warning.
 
   bool operator==(const ModelSummary &) const = default;
 };
@@ -45,5 +57,7 @@ const SummaryFormatInfo *findSummaryFormat(llvm::StringRef Name);
 void writeSummaryTable(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS);
 void writeSummaryCsv(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS);
 void writeSummaryJson(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS);
+void writeSummaryMarkdown(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS);
+void writeSummaryHtml(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS);
 
 } // namespace opaudit

@@ -1,7 +1,10 @@
-// The console table: one aligned row per node, then the totals. Cells are
-// made printable (control characters escaped) so that a hostile node name
-// cannot break the layout; long names keep their informative tail.
-#include "reports/Report.h"
+// The console table: one aligned row per presented row (every layer in
+// topological order by default; --top, --group-by, --sort and --hide-trivial
+// through the same view as every other format), the analysis columns the
+// options asked for, then the totals. Cells are made printable (control
+// characters escaped) so that a hostile node name cannot break the layout;
+// long names keep their informative tail.
+#include "reports/Presentation.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
@@ -26,51 +29,18 @@ std::string printable(llvm::StringRef S, size_t Max) {
     R = "..." + R.substr(R.size() - (Max - 3));
   return R;
 }
-
-std::string shapeText(const LayerRow &L) {
-  if (L.Outputs.empty())
-    return "";
-  const OutputInfo &O = L.Outputs.front();
-  std::string S;
-  if (!O.Dims) {
-    S = "?";
-  } else if (O.Dims->empty()) {
-    S = "scalar";
-  } else {
-    for (size_t I = 0; I < O.Dims->size(); ++I) {
-      const std::string &D = (*O.Dims)[I];
-      bool Atom = llvm::all_of(
-          D, [](char C) { return isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '?'; });
-      S += (I ? "x" : "") + (Atom ? D : "(" + D + ")");
-    }
-  }
-  if (L.Outputs.size() > 1)
-    S += " +" + std::to_string(L.Outputs.size() - 1);
-  return S;
-}
-
-std::string macsText(const LayerRow &L) {
-  if (!L.MacClass)
-    return "-";
-  if (L.Macs)
-    return groupDigits(*L.Macs);
-  if (!L.MacsExpr.empty())
-    return L.MacsExpr;
-  if (L.MacsMin && L.MacsMax)
-    return groupDigits(*L.MacsMin) + ".." + groupDigits(*L.MacsMax);
-  if (!L.MacsMinExpr.empty() && !L.MacsMaxExpr.empty())
-    return L.MacsMinExpr + ".." + L.MacsMaxExpr;
-  return "?";
-}
 } // namespace
 
 void writeTable(const Report &R, llvm::raw_ostream &OS) {
+  View V = present(R);
   OS << "model:    " << printable(R.Path, 200) << "\n";
   OS << "producer: " << printable(R.Producer.empty() ? "(none)" : R.Producer, 80) << "\n";
   OS << "opsets:   ";
   for (size_t I = 0; I < R.Opsets.size(); ++I)
     OS << (I ? ", " : "") << printable(R.Opsets[I].first, 40) << " " << R.Opsets[I].second;
   OS << "\nnodes:    " << R.NumNodes << "\n";
+  for (const ReportInput &In : R.Inputs)
+    OS << "input:    " << printable(inputText(In), 200) << "\n";
   if (!R.Dims.empty()) {
     OS << "dims:     ";
     for (size_t I = 0; I < R.Dims.size(); ++I)
@@ -79,40 +49,40 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   }
   OS << "\n";
 
+  const bool Layers = R.View.Group == GroupBy::None;
   std::vector<std::vector<std::string>> Cells;
-  Cells.push_back({"layer", "op", "output shape", "MACs", "%MACs", "params", "weight bytes"});
-  for (const LayerRow &L : R.Rows) {
-    std::string Share = L.MacShare ? llvm::formatv("{0:f1}", *L.MacShare * 100).str() : "";
-    std::string Params = L.Params || !L.Shared ? groupDigits(L.Params) : "0";
-    if (L.SharedParams)
-      Params += " (+" + groupDigits(L.SharedParams) + " shared)";
-    std::string Op = L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType;
-    // A subgraph row sits under its control-flow row, indented, with its graph path.
-    std::string Name = L.Depth ? std::string(2 * L.Depth, ' ') + "[" + printable(L.Graph, 60) +
-                                     (L.Role == "runs" ? "" : ", " + L.Role) + "] " +
-                                     printable(L.Name, 48)
-                               : printable(L.Name, 48);
-    Cells.push_back({Name, printable(Op, 32), printable(shapeText(L), 40), macsText(L), Share,
-                     Params, groupDigits(L.WeightBytes)});
-    if (!R.Convention.empty()) // --convention: an ops column after %MACs
-      Cells.back().insert(Cells.back().begin() + 5, L.Ops               ? groupDigits(*L.Ops)
-                                                    : L.OpsExpr.empty() ? "?"
-                                                                        : L.OpsExpr);
-  }
-  std::string TotalMacs = R.TotalMacs                ? groupDigits(*R.TotalMacs)
-                          : !R.TotalMacsExpr.empty() ? R.TotalMacsExpr
+  Cells.push_back({V.Heading, Layers ? "op" : "layers", Layers ? "output shape" : "", "MACs",
+                   "%MACs", "params", "weight bytes"});
+  for (const ViewColumn &C : V.Columns)
+    Cells.back().push_back(C.Title);
+  auto Row = [&](const ViewRow &Row, const std::string &Macs) {
+    auto S = Row.share(V.Total);
+    std::string Share = S ? llvm::formatv("{0:f1}", *S * 100).str() : "";
+    bool Shared = Row.Source && Row.Source->Shared;
+    std::string Params = Row.Params || !Shared ? groupDigits(Row.Params) : "0";
+    if (Row.SharedParams)
+      Params += " (+" + groupDigits(Row.SharedParams) + " shared)";
+    std::vector<std::string> C = {printable(Row.Label, Row.Depth ? 48 + 2 * Row.Depth + 64 : 48),
+                                  Layers ? printable(Row.OpType, 32) : std::to_string(Row.Layers),
+                                  Row.Source ? printable(shapeText(*Row.Source), 40) : "",
+                                  Macs,
+                                  Share,
+                                  Params,
+                                  groupDigits(Row.WeightBytes)};
+    for (size_t I = 0; I < V.Columns.size(); ++I)
+      C.push_back(printable(V.cell(Row, I).Text, 60));
+    Cells.push_back(std::move(C));
+  };
+  for (const ViewRow &R0 : V.Rows)
+    Row(R0, printable(R0.macsText(), 200));
+  std::string TotalMacs = V.Total.macs()             ? groupDigits(*V.Total.macs())
+                          : !V.TotalMacsExpr.empty() ? V.TotalMacsExpr
                           : R.TotalMacsMin && R.TotalMacsMax
                               ? groupDigits(*R.TotalMacsMin) + ".." + groupDigits(*R.TotalMacsMax)
                           : R.TotalMacsKnown ? ">= " + groupDigits(*R.TotalMacsKnown)
                                              : "?";
-  Cells.push_back({"TOTAL", "", "", TotalMacs, R.TotalMacs ? "100.0" : "",
-                   groupDigits(R.TotalParams), groupDigits(R.TotalWeightBytes)});
-  if (!R.Convention.empty()) {
-    Cells.front().insert(Cells.front().begin() + 5, "ops");
-    Cells.back().insert(Cells.back().begin() + 5, R.TotalOps ? groupDigits(*R.TotalOps)
-                                                  : R.TotalOpsExpr.empty() ? "?"
-                                                                           : R.TotalOpsExpr);
-  }
+  Row(V.Total, TotalMacs);
+  Cells.back()[1] = Layers ? "" : std::to_string(V.Total.Layers);
   const size_t NCols = Cells.front().size();
   std::vector<size_t> W(NCols);
   for (const auto &Row : Cells)
@@ -121,18 +91,20 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   // Colour only on a terminal (raw_ostream::has_colors is false for pipes and
   // files): the header and TOTAL in bold, unknown cells in yellow.
   const bool Color = OS.has_colors();
+  auto Right = [&](size_t I) {
+    return I >= 3 ? (I < 7 || V.Columns[I - 7].Numeric) : (I == 1 && !Layers);
+  };
   auto Emit = [&](const std::vector<std::string> &Row, bool Bold) {
     if (Color && Bold)
       OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true);
     for (size_t I = 0; I < NCols; ++I) {
-      bool Right = I >= 3;
       if (I)
         OS << "  ";
-      if (Right && Color && !Bold && Row[I] == "?") {
+      if (Right(I) && Color && !Bold && Row[I] == "?") {
         OS.indent(W[I] - 1);
         OS.changeColor(llvm::raw_ostream::YELLOW) << "?";
         OS.resetColor();
-      } else if (Right)
+      } else if (Right(I))
         OS.indent(W[I] - Row[I].size()) << Row[I];
       else if (I == NCols - 1)
         OS << Row[I];
@@ -172,20 +144,23 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   OS << "coverage:    " << coverageText(R) << "\n";
   OS << "convention:  MACs = multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul, Einsum\n"
         "             and recurrent cells, 1 per MAC; other layers show '-'\n";
+  if (V.TrivialLayers)
+    OS << "hidden:      " << V.TrivialLayers
+       << " layer(s) whose every figure is zero, folded into [other] (--hide-trivial)\n";
   if (R.Traffic)
-    writeTrafficSection(R, OS);
+    writeTrafficSection(R, V, OS);
   if (!R.Convention.empty()) {
     OS << "ops:         ";
-    if (R.TotalOps)
-      OS << humanCount(static_cast<double>(*R.TotalOps)) << " (" << groupDigits(*R.TotalOps)
-         << ") under convention '" << printable(R.Convention, 60) << "'\n";
-    else if (!R.TotalOpsExpr.empty())
-      OS << R.TotalOpsExpr << " under convention '" << printable(R.Convention, 60) << "'\n";
+    if (auto O = V.Total.Ops.value())
+      OS << humanCount(static_cast<double>(*O)) << " (" << groupDigits(*O) << ") under convention '"
+         << printable(R.Convention, 60) << "'\n";
+    else if (!V.TotalOpsExpr.empty())
+      OS << V.TotalOpsExpr << " under convention '" << printable(R.Convention, 60) << "'\n";
     else
       OS << "? under convention '" << printable(R.Convention, 60) << "' (" << R.UnknownOpsRows
          << " layer(s) unknown; see diagnostics)\n";
-    for (const auto &[P, V] : R.OpsByPrecision)
-      OS << "             " << P << ": " << V << "\n";
+    for (const auto &[P, Val] : R.OpsByPrecision)
+      OS << "             " << P << ": " << Val << "\n";
     OS << "ops mean:    " << printable(R.ConventionMeaning, 400) << "\n";
   }
 }

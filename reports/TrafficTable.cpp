@@ -1,7 +1,9 @@
-// The traffic, memory and roofline section of the console table: a second
-// per-layer table (so that the default table keeps its columns) followed by
-// the totals and every condition the figures hold under.
-#include "reports/Report.h"
+// The traffic, memory and roofline section of the console table: the
+// traffic detail of the presented rows (weights at the traffic dtype, SRAM
+// residency, activation bytes; the main table carries off-chip bytes,
+// MACs/byte, bound and time) followed by the totals and every condition the
+// figures hold under.
+#include "reports/Presentation.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -21,6 +23,7 @@ std::string cell(llvm::StringRef S, size_t Max) {
 }
 
 std::string bytes(std::optional<int64_t> V) { return V ? groupDigits(*V) : "?"; }
+std::string bytes(const KnownSum &S) { return bytes(S.value()); }
 
 /// Shortest of %g: "0.5", "1000", "1e+09".
 std::string num(double V) {
@@ -61,52 +64,29 @@ std::string fractionalBytesText(double V) {
   return S + Frac.substr(1);
 }
 
-void writeTrafficSection(const Report &R, llvm::raw_ostream &OS) {
+void writeTrafficSection(const Report &R, const View &V, llvm::raw_ostream &OS) {
   const TrafficInfo &T = *R.Traffic;
   const Conditions &C = *R.Cond;
   bool Roof = R.Roof && R.Roof->Available;
   OS << "\ntraffic per batch of " << (T.Batch ? std::to_string(*T.Batch) : std::string("?"))
      << " (weights at " << T.WeightDType << " dtype, activations at " << T.ActDType
      << " dtype, SRAM " << groupDigits(T.SramBytes) << " bytes)\n\n";
-  std::vector<std::string> Head = {"layer",   "weight bytes",   "resident", "act in",
-                                   "act out", "off-chip bytes", "MACs/byte"};
-  if (Roof) {
-    Head.push_back("bound");
-    Head.push_back("time");
-  }
+  std::vector<std::string> Head = {V.Heading, "weight bytes", "resident", "act in", "act out"};
   std::vector<std::vector<std::string>> Cells{Head};
-  for (const LayerRow &L : R.Rows) {
-    const LayerTraffic &X = *L.Traffic;
-    std::vector<std::string> Row = {cell(L.Name, 48),
-                                    groupDigits(X.WeightBytes),
-                                    X.WeightBytes ? (X.Resident ? "yes" : "no") : "",
-                                    bytes(X.InBytes),
-                                    bytes(X.OutBytes),
-                                    bytes(X.OffchipBytes),
-                                    ratio(X.Intensity)};
-    if (Roof) {
-      const LayerRoofline &Y = *L.Roof;
-      // A layer that neither computes nor moves a byte (Flatten on chip) is bound by nothing.
-      Row.push_back(!Y.Seconds        ? "?"
-                    : *Y.Seconds == 0 ? "-"
-                    : Y.MemoryBound   ? "memory"
-                                      : "compute");
-      Row.push_back(Y.Seconds ? secondsText(*Y.Seconds) : "?");
-    }
-    Cells.push_back(std::move(Row));
+  for (const ViewRow &Row : V.Rows) {
+    if (Row.Depth) // Traffic covers the main graph; subgraph rows are details of their node.
+      continue;
+    std::string Resident;
+    if (Row.K == ViewRow::Layer && Row.Source && Row.Source->Traffic)
+      Resident =
+          Row.Source->Traffic->WeightBytes ? (Row.Source->Traffic->Resident ? "yes" : "no") : "";
+    else
+      Resident = bytes(Row.ResidentWeightBytes);
+    Cells.push_back({cell(Row.Label, 48), bytes(Row.TrafficWeightBytes), Resident, bytes(Row.ActIn),
+                     bytes(Row.ActOut)});
   }
-  std::vector<std::string> Total = {"TOTAL",
-                                    groupDigits(T.WeightBytes),
-                                    groupDigits(T.ResidentWeightBytes),
-                                    "",
-                                    "",
-                                    bytes(T.OffchipBytes),
-                                    ratio(T.Intensity)};
-  if (Roof) {
-    Total.push_back(!R.Roof->LatencySeconds ? "?" : R.Roof->MemoryBound ? "memory" : "compute");
-    Total.push_back(R.Roof->LatencySeconds ? secondsText(*R.Roof->LatencySeconds) : "?");
-  }
-  Cells.push_back(std::move(Total));
+  Cells.push_back({"TOTAL", groupDigits(T.WeightBytes), groupDigits(T.ResidentWeightBytes),
+                   bytes(V.Total.ActIn), bytes(V.Total.ActOut)});
   std::vector<size_t> W(Head.size(), 0);
   for (const auto &Row : Cells)
     for (size_t I = 0; I < Row.size(); ++I)
