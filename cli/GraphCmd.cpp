@@ -54,6 +54,7 @@ int run(const GraphArgs &A) {
     return usage("--max-size expects a pixel count from 256 to 32767, got " +
                  llvm::Twine(A.MaxSize));
   O.MaxPixels = A.MaxSize;
+  O.Parts = 0;
   if (A.Parts != "auto") {
     unsigned N;
     if (llvm::StringRef(A.Parts).getAsInteger(10, N) || N < 1 || N > 64)

@@ -235,7 +235,7 @@ void colourBoxes(PictureGraph &P, const GraphOptions &O) {
     P.LegendTitle =
         ("fill: " + metricName(O.Color) + " per box, " + ScaleNames[int(O.Scale)] + " scale").str();
     if (AnyZero)
-      P.Legend.push_back({rampColour(0), "0"});
+      P.Legend.push_back({rampColour(0), O.Color == ColorBy::Macs ? "no MACs" : "0"});
     if (!Pos.empty()) {
       double Stops[] = {O.Scale == ColorScale::Log ? 0.1 : 0.25, 0.5, 0.75, 1.0};
       if (O.Scale == ColorScale::Log)
@@ -654,7 +654,7 @@ std::string DotGraphTraits<PictureGraph>::nodeLabel(const PictureGraph &G, size_
 std::string DotGraphTraits<PictureGraph>::nodeAttributes(const PictureGraph &G, size_t N) {
   const PictureNode &PN = G.Nodes[N];
   if (PN.Connector)
-    return "shape=cds, style=filled, fillcolor=\"#eeeeee\", fontcolor=\"#444444\"";
+    return "style=\"rounded,filled,dashed\", fillcolor=\"#eeeeee\", fontcolor=\"#444444\"";
   std::string A = "fillcolor=\"" + (PN.Fill.empty() ? std::string("#ffffff") : PN.Fill) + "\"";
   if (PN.Heat > 0.7)
     A += ", fontcolor=white";
@@ -688,6 +688,9 @@ std::string DotGraphTraits<PictureGraph>::clusterAttributes(const PictureGraph &
                                                             llvm::ArrayRef<std::string> Path) {
   if (G.Parts > 1 && Path.size() == 1)
     return "style=dashed; color=\"#9a9a9a\"; fontcolor=\"#666666\"; fontsize=12";
+  // Clusters inherit their parent's attributes: undo the part's look.
+  if (G.Parts > 1)
+    return "style=solid; color=black; fontcolor=black; fontsize=10";
   return "";
 }
 

@@ -44,11 +44,13 @@ struct GraphOptions {
   ColorBy Color = ColorBy::Macs;
   ColorScale Scale = ColorScale::Log;
   bool LeftToRight = false; ///< --rankdir LR: data flows left to right.
-  /// Neither side of a rendered picture exceeds this many pixels (at kGraphDpi).
-  unsigned MaxPixels = 8192;
+  /// Neither side of a rendered picture exceeds this many pixels (at kGraphDpi);
+  /// 0: no bound. The library's default draws as before (the HTML report
+  /// embeds a picture the browser scrolls); `opaudit graph` bounds it at 8192.
+  unsigned MaxPixels = 0;
   /// Parts the picture is wrapped into; 0: chosen from the layout (a long
-  /// narrow picture is wrapped towards a square), 1: never wrapped.
-  unsigned Parts = 0;
+  /// narrow picture is wrapped towards a 16:10 page), 1: never wrapped.
+  unsigned Parts = 1;
   int CollapseDepth = -1;       ///< Fold scopes deeper than this into one box; <0: never.
   bool CollapseRepeats = false; ///< Draw runs of identical sibling blocks once, marked xN.
   bool ShowConstants = false;   ///< Also draw constants and shape-computing nodes.
