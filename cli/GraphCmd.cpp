@@ -50,8 +50,9 @@ int run(const GraphArgs &A) {
     return usage("--rankdir expects TB or LR, got '" + A.RankDir + "'");
   O.LeftToRight = A.RankDir == "LR";
   // Cairo cannot make a bitmap over 32,767 px a side; below 256 nothing is legible.
-  if (A.MaxSize < 256 || A.MaxSize > 32767)
-    return usage("--max-size expects a pixel count from 256 to 32767, got " +
+  if ((A.MaxSize != 0 && A.MaxSize < 256) || A.MaxSize > 32767)
+    return usage("--max-size expects 0 (no bound, SVG and DOT only) or a pixel count from 256 to "
+                 "32767, got " +
                  llvm::Twine(A.MaxSize));
   O.MaxPixels = A.MaxSize;
   O.Parts = 0;
@@ -76,6 +77,9 @@ int run(const GraphArgs &A) {
   }
   if (Format != "svg" && Format != "png" && Format != "dot")
     return usage("unknown picture format '" + Format + "' (known: svg, png, dot)");
+  if (A.MaxSize == 0 && Format == "png")
+    return usage(
+        "--max-size 0 (no bound) applies to SVG and DOT; a PNG is at most 32767 px a side");
   if ((O.Color == ColorBy::Bound || O.Color == ColorBy::Time) && A.Traffic.Hw.empty())
     return usage("--color-by " + A.ColorBy + " needs --hw PROFILE (the roofline gives it)");
   AnalysisOptions AO;
@@ -123,7 +127,8 @@ RunFn setupGraph(CLI::App &Sub) {
   Sub.add_option("--rankdir", A->RankDir, "TB (top to bottom) or LR (left to right)")
       ->capture_default_str();
   Sub.add_option("--max-size", A->MaxSize,
-                 "longest side in pixels (PNG at 96 dpi; SVG as a browser shows it at 100%)")
+                 "longest side in pixels (PNG at 96 dpi; SVG as a browser shows it at 100%); 0: no "
+                 "bound (SVG, DOT)")
       ->capture_default_str();
   Sub.add_option("--parts", A->Parts,
                  "wrap the flow into N parts side by side (auto: long narrow pictures)")

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <numeric>
 #include <set>
 
 namespace opaudit {
@@ -698,6 +699,13 @@ namespace {
 std::string partName(unsigned I, unsigned Parts) {
   return "part " + std::to_string(I + 1) + " of " + std::to_string(Parts);
 }
+
+unsigned partNumber(llvm::StringRef Name) {
+  unsigned N = 0;
+  Name.consume_front("part ");
+  Name.consumeInteger(10, N);
+  return N;
+}
 } // namespace
 
 PictureGraph wrapPicture(const PictureGraph &P, unsigned Parts) {
@@ -786,7 +794,26 @@ PictureGraph wrapPicture(const PictureGraph &P, unsigned Parts) {
     }
     W.Edges.emplace_back(It->second.second, V);
   }
-  return W;
+  if (!P.LeftToRight)
+    return W;
+  // Left to right, dot stacks the parts upwards in the order their boxes come:
+  // list the last part's boxes first so part 1 is on top.
+  std::vector<size_t> Order(W.Nodes.size()), NewIndex(W.Nodes.size());
+  std::iota(Order.begin(), Order.end(), 0);
+  auto PartIndex = [&](size_t I) { return W.Nodes[I].Cluster.front(); };
+  std::stable_sort(Order.begin(), Order.end(), [&](size_t A, size_t B) {
+    return partNumber(PartIndex(A)) > partNumber(PartIndex(B));
+  });
+  PictureGraph R = W;
+  for (size_t I = 0; I < Order.size(); ++I) {
+    R.Nodes[I] = W.Nodes[Order[I]];
+    NewIndex[Order[I]] = I;
+  }
+  for (auto &[U, V] : R.Edges) {
+    U = NewIndex[U];
+    V = NewIndex[V];
+  }
+  return R;
 }
 
 std::string pictureDot(const PictureGraph &P) {

@@ -313,6 +313,12 @@ TEST_CASE("Graph: ResNet-50 and Swin-T PNGs are bounded and wrapped, not cut (is
   CHECK(One.Exit == 2);
   CHECK(One.Err.rfind("opaudit: error: the picture needs ", 0) == 0);
   CHECK(One.Err.find("--collapse-repeats") != std::string::npos);
+  // No bound is for SVG only; a PNG over cairo's 32,767 px cannot be asked for.
+  CHECK(runCli("graph " + samplePath("resnet50.onnx") + " -o " + Out + " --max-size 0").Exit == 2);
+  CHECK(runCli("graph " + samplePath("resnet50.onnx") + " -o " + Out + " --max-size 40000").Exit ==
+        2);
+  CHECK(runCli("graph -o - -f svg --max-size 0 --parts 1 " + samplePath("resnet50.onnx")).Exit ==
+        0);
 }
 
 TEST_CASE("Graph: wrapping cuts where one edge crosses and joins parts by connectors") {
