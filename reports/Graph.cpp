@@ -224,7 +224,9 @@ void colourBoxes(PictureGraph &P, const GraphOptions &O) {
   for (PictureNode &N : P.Nodes) {
     N.Heat = N.Unknown || Bound ? 0 : HeatOf(N.Metric);
     N.Fill = N.Unknown ? kUnknownFill
-             : Bound   ? (N.Metric > 0 ? kMemoryFill : kComputeFill)
+             : Bound   ? (N.Metric > 0   ? kMemoryFill
+                          : N.Metric < 0 ? "#ffffff"
+                                         : kComputeFill)
                        : rampColour(N.Heat);
   }
   P.Legend.clear();
@@ -232,6 +234,8 @@ void colourBoxes(PictureGraph &P, const GraphOptions &O) {
     P.LegendTitle = "fill: roofline bound";
     P.Legend.push_back({kComputeFill, "compute-bound"});
     P.Legend.push_back({kMemoryFill, "memory-bound"});
+    if (llvm::any_of(P.Nodes, [](const PictureNode &N) { return !N.Unknown && N.Metric < 0; }))
+      P.Legend.push_back({"#ffffff", "no time"});
   } else {
     P.LegendTitle =
         ("fill: " + metricName(O.Color) + " per box, " + ScaleNames[int(O.Scale)] + " scale").str();
@@ -540,12 +544,17 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
       Metric = Seconds;
       break;
     case ColorBy::Bound:
-      Metric = Seconds ? std::optional<double>(MemorySec > ComputeSec ? 1.0 : 0.0) : std::nullopt;
+      // -1: the box takes no time at all (a view such as Flatten), neither bound.
+      Metric = !Seconds        ? std::nullopt
+               : *Seconds <= 0 ? std::optional<double>(-1.0)
+                               : std::optional<double>(MemorySec > ComputeSec ? 1.0 : 0.0);
       break;
     }
     if (Seconds && (O.Color == ColorBy::Time || O.Color == ColorBy::Bound))
-      PN.Lines.push_back((MemorySec > ComputeSec ? "memory-bound, " : "compute-bound, ") +
-                         secondsText(*Seconds));
+      PN.Lines.push_back(*Seconds <= 0
+                             ? std::string("no time")
+                             : (MemorySec > ComputeSec ? "memory-bound, " : "compute-bound, ") +
+                                   secondsText(*Seconds));
     PN.Unknown = !Metric;
     PN.Metric = Metric.value_or(0);
     P.Nodes.push_back(std::move(PN));

@@ -469,7 +469,10 @@ TEST_CASE("Graph: --color-by bound and time with --hw follow the roofline") {
     REQUIRE(L.Roof);
     const PictureNode *N = boxNamed(P, L.Name);
     REQUIRE(N);
-    CHECK(N->Fill == (L.Roof->MemoryBound ? "#f2a057" : "#8ab6e0"));
+    // Views such as Flatten move nothing off-chip and compute nothing: white, "no time".
+    CHECK(N->Fill == (*L.Roof->Seconds == 0 ? "#ffffff"
+                      : L.Roof->MemoryBound ? "#f2a057"
+                                            : "#8ab6e0"));
     (L.Roof->MemoryBound ? Memory : Compute) += 1;
   }
   // fc reads 8.2 MB of weights for 2.05 M MACs (0.25 MAC/B): memory-bound on any part.
@@ -480,6 +483,7 @@ TEST_CASE("Graph: --color-by bound and time with --hw follow the roofline") {
   CHECK(Dot.find(">compute-bound<") != std::string::npos);
   CHECK(Dot.find(">memory-bound<") != std::string::npos);
   CHECK(Dot.find("memory-bound, ") != std::string::npos); // The per-box line.
+  CHECK(Dot.find("Flatten\\n1x2048\\nno time") != std::string::npos);
   std::string Time = dotOf("--color-by time --hw t4 " + samplePath("resnet50.onnx"));
   CHECK(Time.find("fill: roofline time per box, log scale") != std::string::npos);
 }
