@@ -1,7 +1,10 @@
 // `opaudit graph MODEL -o out.svg|png|dot`: draws the model with per-node
-// figures through the library's buildPicture/emitDot/renderDot, in-process
-// with libgvc (no `dot` binary needed). The format follows the extension.
+// figures through the library's buildPicture/renderPicture, in-process with
+// libgvc (no `dot` binary needed). The format follows the extension. Shapes
+// and hardware come from the same option helpers as `analyze`.
 #include "cli/Commands.h"
+#include "cli/ShapeOptions.h"
+#include "cli/TrafficOptions.h"
 #include "reports/Graph.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -15,50 +18,78 @@ struct GraphArgs {
   std::string Output;
   std::string Format;
   std::string ColorBy = "macs";
+  std::string Scale = "log";
+  std::string RankDir = "TB";
+  unsigned MaxSize = 8192;
+  std::string Parts = "auto";
   int CollapseDepth = -1;
   bool CollapseRepeats = false;
   bool ShowConstants = false;
-  std::vector<std::string> Dims;
+  ShapeArgs Shapes;
+  std::optional<int64_t> Batch;
+  TrafficArgs Traffic;
 };
+
+int usage(const llvm::Twine &Msg) {
+  llvm::errs() << "opaudit: error: " << Msg << "\n";
+  return kExitUsage;
+}
 
 int run(const GraphArgs &A) {
   GraphOptions O;
   auto C = colorByFromName(A.ColorBy);
-  if (!C) {
-    llvm::errs() << "opaudit: error: unknown --color-by '" << A.ColorBy
-                 << "' (known: macs, weights, intensity)\n";
-    return kExitUsage;
-  }
+  if (!C)
+    return usage("unknown --color-by '" + A.ColorBy +
+                 "' (known: macs, params, weights, bytes, intensity, bound, time)");
   O.Color = *C;
+  auto S = colorScaleFromName(A.Scale);
+  if (!S)
+    return usage("unknown --scale '" + A.Scale + "' (known: linear, log, quantile)");
+  O.Scale = *S;
+  if (A.RankDir != "TB" && A.RankDir != "LR")
+    return usage("--rankdir expects TB or LR, got '" + A.RankDir + "'");
+  O.LeftToRight = A.RankDir == "LR";
+  // Cairo cannot make a bitmap over 32,767 px a side; below 256 nothing is legible.
+  if ((A.MaxSize != 0 && A.MaxSize < 256) || A.MaxSize > 32767)
+    return usage("--max-size expects 0 (no bound, SVG and DOT only) or a pixel count from 256 to "
+                 "32767, got " +
+                 llvm::Twine(A.MaxSize));
+  O.MaxPixels = A.MaxSize;
+  O.Parts = 0;
+  if (A.Parts != "auto") {
+    unsigned N;
+    if (llvm::StringRef(A.Parts).getAsInteger(10, N) || N < 1 || N > 64)
+      return usage("--parts expects auto or a count from 1 to 64, got '" + A.Parts + "'");
+    O.Parts = N;
+  }
+  if (A.CollapseDepth < -1 || A.CollapseDepth == 0)
+    return usage("--collapse-depth expects a depth >= 1, got " + llvm::Twine(A.CollapseDepth));
   O.CollapseDepth = A.CollapseDepth;
   O.CollapseRepeats = A.CollapseRepeats;
   O.ShowConstants = A.ShowConstants;
   std::string Format = A.Format;
   if (Format.empty()) {
     auto F = graphFormatFor(A.Output);
-    if (!F) {
-      llvm::errs() << "opaudit: error: cannot tell the picture format from '" << A.Output
-                   << "'; use a .svg, .png or .dot name, or --format\n";
-      return kExitUsage;
-    }
+    if (!F)
+      return usage("cannot tell the picture format from '" + A.Output +
+                   "'; use a .svg, .png or .dot name, or --format");
     Format = *F;
   }
-  if (Format != "svg" && Format != "png" && Format != "dot") {
-    llvm::errs() << "opaudit: error: unknown picture format '" << Format
-                 << "' (known: svg, png, dot)\n";
-    return kExitUsage;
-  }
+  if (Format != "svg" && Format != "png" && Format != "dot")
+    return usage("unknown picture format '" + Format + "' (known: svg, png, dot)");
+  if (A.MaxSize == 0 && Format == "png")
+    return usage(
+        "--max-size 0 (no bound) applies to SVG and DOT; a PNG is at most 32767 px a side");
+  if ((O.Color == ColorBy::Bound || O.Color == ColorBy::Time) && A.Traffic.Hw.empty())
+    return usage("--color-by " + A.ColorBy + " needs --hw PROFILE (the roofline gives it)");
   AnalysisOptions AO;
-  for (llvm::StringRef D : A.Dims) {
-    auto [K, V] = D.split('=');
-    int64_t N;
-    if (K.empty() || V.getAsInteger(10, N) || N < 0) {
-      llvm::errs() << "opaudit: error: --dim expects NAME=VALUE with VALUE >= 0, got '" << D
-                   << "'\n";
-      return kExitUsage;
-    }
-    AO.Dims[K] = N;
-  }
+  if (llvm::Error E = applyShapeArgs(A.Shapes, AO))
+    return reportError(std::move(E));
+  if (A.Batch && *A.Batch < 1)
+    return usage("--batch expects a count >= 1");
+  AO.Batch = A.Batch;
+  if (llvm::Error E = applyTrafficArgs(A.Traffic, AO))
+    return reportError(std::move(E));
   auto An = Analysis::open(A.Model, AO);
   if (!An)
     return reportError(An.takeError());
@@ -73,10 +104,8 @@ int run(const GraphArgs &A) {
   }
   std::error_code EC;
   llvm::raw_fd_ostream OS(A.Output, EC, llvm::sys::fs::OF_None);
-  if (EC) {
-    llvm::errs() << "opaudit: error: cannot write '" << A.Output << "': " << EC.message() << "\n";
-    return kExitUsage;
-  }
+  if (EC)
+    return usage("cannot write '" + A.Output + "': " + EC.message());
   OS << *Bytes;
   return kExitOk;
 }
@@ -89,14 +118,29 @@ RunFn setupGraph(CLI::App &Sub) {
       ->required();
   Sub.add_option("-f,--format", A->Format, "svg, png or dot (default: from the -o extension)");
   Sub.add_option("--color-by", A->ColorBy,
-                 "fill nodes by macs, weights (weight bytes) or intensity (MACs per byte moved)")
+                 "fill boxes by macs, params, weights (weight bytes), bytes (read and written), "
+                 "intensity (MACs per byte), or with --hw bound (compute/memory) or time")
+      ->capture_default_str();
+  Sub.add_option("--scale", A->Scale,
+                 "colour scale: linear, log or quantile; bounds come from the drawn boxes")
+      ->capture_default_str();
+  Sub.add_option("--rankdir", A->RankDir, "TB (top to bottom) or LR (left to right)")
+      ->capture_default_str();
+  Sub.add_option("--max-size", A->MaxSize,
+                 "longest side in pixels (PNG at 96 dpi; SVG as a browser shows it at 100%); 0: no "
+                 "bound (SVG, DOT)")
+      ->capture_default_str();
+  Sub.add_option("--parts", A->Parts,
+                 "wrap the flow into N parts side by side (auto: long narrow pictures)")
       ->capture_default_str();
   Sub.add_option("--collapse-depth", A->CollapseDepth,
                  "fold every name scope at depth N into one box (1 = top-level scopes)");
   Sub.add_flag(
       "--collapse-repeats", A->CollapseRepeats,
       "draw runs of identical sibling blocks (e.g. 12 transformer layers) once, marked xN");
-  Sub.add_option("--dim", A->Dims, "bind a symbolic dim: NAME=VALUE (repeatable)");
+  addShapeOptions(Sub, A->Shapes);
+  Sub.add_option("--batch", A->Batch, "bind the symbolic batch dim of every input");
+  addTrafficOptions(Sub, A->Traffic);
   Sub.add_flag("--show-constants", A->ShowConstants,
                "also draw constants and shape-computing subgraphs (hidden by default)");
   return [A] { return run(*A); };

@@ -8,6 +8,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ namespace opaudit {
 ///   std::string nodeAttributes(const G &, size_t N); // raw DOT attributes, trusted
 ///   llvm::ArrayRef<std::string> clusterPath(const G &, size_t N); // enclosing scopes
 ///   std::string clusterLabel(const G &, llvm::ArrayRef<std::string> Path);
+///   std::string clusterAttributes(const G &, llvm::ArrayRef<std::string> Path); // raw, trusted
 ///   std::vector<std::pair<size_t, size_t>> edges(const G &);
 template <typename G> struct DotGraphTraits;
 
@@ -99,6 +101,8 @@ template <typename G> void emitDot(const G &Graph, llvm::raw_ostream &OS) {
       if (C.Count >= 2 || Label != Name) {
         OS.indent(Indent) << "subgraph cluster_" << ClusterId++ << " {\n";
         OS.indent(Indent + 2) << "label=" << dotQuote(Label) << ";\n";
+        if (std::string A = T::clusterAttributes(Graph, Path); !A.empty())
+          OS.indent(Indent + 2) << A << ";\n";
         Emit(C, Indent + 2);
         OS.indent(Indent) << "}\n";
       } else {
