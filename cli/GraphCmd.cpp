@@ -2,6 +2,7 @@
 // figures through the library's buildPicture/emitDot/renderDot, in-process
 // with libgvc (no `dot` binary needed). The format follows the extension.
 #include "cli/Commands.h"
+#include "cli/TrafficOptions.h"
 #include "reports/Graph.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -59,7 +60,7 @@ int run(const GraphArgs &A) {
     }
     AO.Dims[K] = N;
   }
-  auto An = Analysis::open(A.Model, AO);
+  auto An = openChecked(A.Model, AO);
   if (!An)
     return reportError(An.takeError());
   Report R = buildReport(**An);
@@ -92,7 +93,8 @@ RunFn setupGraph(CLI::App &Sub) {
                  "fill nodes by macs, weights (weight bytes) or intensity (MACs per byte moved)")
       ->capture_default_str();
   Sub.add_option("--collapse-depth", A->CollapseDepth,
-                 "fold every name scope at depth N into one box (1 = top-level scopes)");
+                 "fold every name scope at depth N into one box (1 = top-level scopes)")
+      ->check(countAtLeast(1));
   Sub.add_flag(
       "--collapse-repeats", A->CollapseRepeats,
       "draw runs of identical sibling blocks (e.g. 12 transformer layers) once, marked xN");

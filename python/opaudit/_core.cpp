@@ -4,10 +4,10 @@
 // JSON writer (so field names and values are the CLI's by construction) or,
 // for evaluate(), from the MAC total expressions the analysis already holds.
 // Option parsing that is plain string work lives in python/opaudit/__init__.py;
-// the traffic and hardware checks are the CLI's own (cli/TrafficOptions.cpp
-// is compiled into this module rather than copied).
+// the traffic and hardware checks and the check of option names against the
+// model are the library's (analyzer/Options.h), the same the CLI runs.
 #include "analyzer/Analysis.h"
-#include "cli/TrafficOptions.h"
+#include "analyzer/Options.h"
 #include "passes/Conventions.h"
 #include "reports/HardwareReport.h"
 #include "reports/Report.h"
@@ -200,7 +200,7 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
   {
     py::gil_scoped_release NoGil;
     auto Run = [&]() -> llvm::Error {
-      cli::TrafficArgs T;
+      TrafficSettings T;
       T.Hw = P.Hw;
       T.OperatingPoint = P.OperatingPoint;
       T.Precision = P.Precision;
@@ -208,8 +208,12 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
       T.ActDType = P.ActDType;
       T.Sram = P.Sram;
       T.Utilization = P.Utilization;
-      if (llvm::Error E = cli::applyTrafficArgs(T, O))
-        return E;
+      std::vector<std::string> Warnings;
+      llvm::Error TE = applyTrafficSettings(T, O, &Warnings);
+      for (const std::string &W : Warnings)
+        llvm::errs() << "opaudit: warning: " << W << "\n";
+      if (TE)
+        return TE;
       if (!P.Convention.empty()) {
         auto C = loadConvention(P.Convention);
         if (!C)
@@ -220,6 +224,8 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
                     : Analysis::open(Path, std::move(O));
       if (!An)
         return An.takeError();
+      if (llvm::Error E = checkOptionsAgainstModel((*An)->model(), (*An)->options()))
+        return E;
       Out->A = std::move(*An);
       Out->R = buildReport(*Out->A, Out->Conv ? &*Out->Conv : nullptr);
       // The head of the report (model, dims, totals, coverage, convention,
