@@ -254,8 +254,8 @@ llvm::Error checkOptionsAgainstModel(const Model &M, const AnalysisOptions &O) {
     size_t Got = E.second.size();
     if (Val.Declared && Val.Declared->HasShape && Val.Declared->Dims.size() != Got)
       return usage(M.Path + ": --input: input '" + E.first() + "' has rank " +
-                   llvm::Twine(Val.Declared->Dims.size()) + ", got " + llvm::Twine(Got) +
-                   " dim" + (Got == 1 ? "" : "s"));
+                   llvm::Twine(Val.Declared->Dims.size()) + ", got " + llvm::Twine(Got) + " dim" +
+                   (Got == 1 ? "" : "s"));
     for (const std::string &D : E.second) {
       int64_t N;
       if (llvm::StringRef(D).getAsInteger(10, N))
@@ -268,8 +268,7 @@ llvm::Error checkOptionsAgainstModel(const Model &M, const AnalysisOptions &O) {
   for (const auto &E : O.Dims)
     if (!DimSet.count(E.first()))
       return usage(M.Path + ": --dim names '" + E.first() +
-                   "', which is not a symbolic dim of the model" +
-                   didYouMean(E.first(), DimNames) +
+                   "', which is not a symbolic dim of the model" + didYouMean(E.first(), DimNames) +
                    (DimNames.empty() ? std::string(" (the model has no symbolic dims)")
                                      : " (symbolic dims: " + joined(DimNames) + ")"));
 
@@ -291,16 +290,17 @@ llvm::Error checkOptionsAgainstModel(const Model &M, const AnalysisOptions &O) {
       }
       auto D = Name.empty() ? O.Dims.end() : O.Dims.find(Name);
       if (D != O.Dims.end() && D->second != *O.Batch)
-        return usage(M.Path + ": --batch " + llvm::Twine(*O.Batch) + " conflicts with --dim " + Name + "=" +
-                     llvm::Twine(D->second) + ": '" + Name + "' is the batch dim of input '" +
-                     Val.Name + "' (give one of them)");
+        return usage(M.Path + ": --batch " + llvm::Twine(*O.Batch) + " conflicts with --dim " +
+                     Name + "=" + llvm::Twine(D->second) + ": '" + Name +
+                     "' is the batch dim of input '" + Val.Name + "' (give one of them)");
     }
   return llvm::Error::success();
 }
 
 std::optional<std::string> closestName(llvm::StringRef Name,
                                        llvm::ArrayRef<std::string> Candidates) {
-  unsigned Limit = std::max<unsigned>(1, static_cast<unsigned>(Name.size()) / 3);
+  // A third of the name, rounded up: "inptu" (a transposition, distance 2) finds "input".
+  unsigned Limit = std::max<unsigned>(1, static_cast<unsigned>(Name.size() + 2) / 3);
   std::optional<std::string> Best;
   unsigned BestD = Limit + 1;
   for (const std::string &C : Candidates) {

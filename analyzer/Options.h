@@ -65,7 +65,7 @@ llvm::Error applyTrafficSettings(const TrafficSettings &A, AnalysisOptions &O,
 llvm::Error checkOptionsAgainstModel(const Model &M, const AnalysisOptions &O);
 
 /// The candidate closest to Name when it is close enough to be a likely typo
-/// (edit distance at most a third of the name, and at least 1); else nullopt.
+/// (edit distance at most a third of the name rounded up, and at least 1); else nullopt.
 std::optional<std::string> closestName(llvm::StringRef Name,
                                        llvm::ArrayRef<std::string> Candidates);
 

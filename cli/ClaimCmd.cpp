@@ -204,7 +204,6 @@ void writeOpsTable(llvm::StringRef Model, const OpsCheck &C, llvm::raw_ostream &
   }
 }
 
-
 /// `claim --ops`: which conventions give the quoted count. Exit 1 when none does.
 int runOps(const ClaimArgs &A, const AnalysisOptions &Opts) {
   auto Quoted = parseCount("--ops", A.Ops);

@@ -105,8 +105,9 @@ int reportParseError(const CLI::App &Root, const CLI::ParseError &E) {
   // CLI11's own text; a validator's message already starts with the option
   // name ("--dim: --dim expects ..."), so the repeat is dropped.
   std::string Msg = E.what();
-  if (auto Colon = Msg.find(": "); Colon != std::string::npos && Colon > 0 &&
-                                   Msg.compare(Colon + 2, Colon + 1, Msg.substr(0, Colon) + " ") == 0)
+  if (auto Colon = Msg.find(": ");
+      Colon != std::string::npos && Colon > 0 &&
+      Msg.compare(Colon + 2, Colon + 1, Msg.substr(0, Colon) + " ") == 0)
     Msg.erase(0, Colon + 2);
   std::string Cmd = commandPath(parsedCommand(Root));
   OS << "opaudit: error: " << (Cmd.empty() ? "" : Cmd + ": ") << Msg << "\n";

@@ -104,8 +104,7 @@ llvm::Error applyShapeArgs(const ShapeArgs &A, AnalysisOptions &O) {
   return llvm::Error::success();
 }
 
-CLI::Option *addBatchOption(CLI::App &Sub, std::optional<int64_t> &Batch,
-                            const std::string &Help) {
+CLI::Option *addBatchOption(CLI::App &Sub, std::optional<int64_t> &Batch, const std::string &Help) {
   return Sub.add_option("--batch", Batch, Help)->check(countAtLeast(1));
 }
 
