@@ -367,7 +367,7 @@ RunFn setupClaim(CLI::App &Sub) {
   auto *Prec = addPrecisionOption(Sub, A->Precision, "precision of the quoted TOPS");
   auto *Sparsity = Sub.add_option("--sparsity", A->Sparsity,
                                   "'2:4' when the quoted TOPS are sparse TOPS (else none)")
-                       ->check(CLI::IsMember({"2:4", "none", "dense"}));
+                       ->check(oneOf("--sparsity", {"2:4", "none", "dense"}));
   auto *Ops = Sub.add_option("--ops", A->Ops,
                              "instead of a throughput claim: a quoted operation count per image "
                              "(8.2G, 400M); lists the conventions that produce it, exit 1 when "
@@ -391,7 +391,7 @@ RunFn setupClaim(CLI::App &Sub) {
   for (CLI::Option *O : {Peak, Hw, Fps, Util, Prec, Sparsity})
     Ops->excludes(O);
   Sub.add_option("-f,--format", A->Format, "output format: table or json")
-      ->check(CLI::IsMember({"table", "json"}))
+      ->check(oneOf("--format", {"table", "json"}))
       ->capture_default_str();
   addShapeOptions(Sub, A->Shape);
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print diagnostics or notes to stderr");

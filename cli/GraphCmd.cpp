@@ -94,7 +94,7 @@ RunFn setupGraph(CLI::App &Sub) {
       ->capture_default_str();
   Sub.add_option("--collapse-depth", A->CollapseDepth,
                  "fold every name scope at depth N into one box (1 = top-level scopes)")
-      ->check(countAtLeast(1));
+      ->check(countAtLeast("--collapse-depth", 1));
   Sub.add_flag(
       "--collapse-repeats", A->CollapseRepeats,
       "draw runs of identical sibling blocks (e.g. 12 transformer layers) once, marked xN");

@@ -58,15 +58,28 @@ const CLI::Validator &precisionValidator() {
   return V;
 }
 
-CLI::Validator countAtLeast(int64_t Min) {
+CLI::Validator countAtLeast(const std::string &Opt, int64_t Min) {
   return CLI::Validator(
-      [Min](std::string &S) -> std::string {
+      [Opt, Min](std::string &S) -> std::string {
         int64_t N;
         if (llvm::StringRef(S).trim().getAsInteger(10, N) || N < Min)
-          return "expects a whole number >= " + std::to_string(Min) + ", got '" + S + "'";
+          return Opt + " expects a whole number >= " + std::to_string(Min) + ", got '" + S + "'";
         return "";
       },
       "INT>=" + std::to_string(Min));
+}
+
+CLI::Validator oneOf(const std::string &Opt, std::vector<std::string> Values) {
+  std::string Desc;
+  for (size_t I = 0; I < Values.size(); ++I)
+    Desc += (I == 0 ? "" : I + 1 == Values.size() ? " or " : ", ") + Values[I];
+  return CLI::Validator(
+      [Opt, Values, Desc](std::string &S) -> std::string {
+        if (llvm::is_contained(Values, S))
+          return "";
+        return Opt + " expects " + Desc + ", got '" + S + "'" + didYouMean(S, Values);
+      },
+      Desc);
 }
 
 CLI::Validator positiveValue() {
@@ -105,7 +118,7 @@ llvm::Error applyShapeArgs(const ShapeArgs &A, AnalysisOptions &O) {
 }
 
 CLI::Option *addBatchOption(CLI::App &Sub, std::optional<int64_t> &Batch, const std::string &Help) {
-  return Sub.add_option("--batch", Batch, Help)->check(countAtLeast(1));
+  return Sub.add_option("--batch", Batch, Help)->check(countAtLeast("--batch", 1));
 }
 
 CLI::Option *addPrecisionOption(CLI::App &Sub, std::string &Precision, const std::string &Help) {
@@ -133,7 +146,7 @@ void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
   addUtilizationOption(Sub, A.Utilization,
                        "fraction of peak MAC throughput assumed reachable: 0.4 or 40%, in (0, 1]");
   Sub.add_option("--sram", A.Sram, "on-chip SRAM in bytes (default: the profile's, else 0)")
-      ->check(countAtLeast(0));
+      ->check(countAtLeast("--sram", 0));
   Sub.add_option("--weight-dtype", A.WeightDType,
                  "count weights at this dtype: int8|int4|fp16|bf16|fp32 (default: stored)");
   Sub.add_option("--act-dtype", A.ActDType,
@@ -141,7 +154,7 @@ void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
   Sub.add_option("--schedule", A.Schedule,
                  "how a batch runs: layer (the whole batch layer by layer) or sample (pipelined "
                  "sample by sample, weights kept for the batch)")
-      ->check(CLI::IsMember({"layer", "sample"}))
+      ->check(oneOf("--schedule", {"layer", "sample"}))
       ->capture_default_str();
 }
 

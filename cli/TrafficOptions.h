@@ -53,8 +53,10 @@ const CLI::Validator &inputValidator();
 const CLI::Validator &inputValueValidator();
 /// Turns "40%" into 0.4 and checks (0, 1].
 const CLI::Validator &utilizationValidator();
-/// A whole number >= Min ("--batch: expects a whole number >= 1, got '0'").
-CLI::Validator countAtLeast(int64_t Min);
+/// A whole number >= Min ("--batch expects a whole number >= 1, got '0'").
+CLI::Validator countAtLeast(const std::string &Opt, int64_t Min);
+/// One of Values ("--schedule expects layer or sample, got 'x'"), with a did-you-mean.
+CLI::Validator oneOf(const std::string &Opt, std::vector<std::string> Values);
 /// A finite number > 0 (--peak-tops, --fps).
 CLI::Validator positiveValue();
 /// One of precisionNames().

@@ -53,12 +53,11 @@ TEST_CASE("CliOptions: a validator's message keeps the prefix and names the opti
   CHECK(D.Err == "opaudit: error: analyze: --dim expects NAME=VALUE with VALUE >= 0, got 'N'\n");
   auto B = runCli("analyze " + samplePath("tiny_cnn.onnx") + " --batch 0");
   CHECK(B.Exit == 2);
-  CHECK(B.Err == "opaudit: error: analyze: --batch: expects a whole number >= 1, got '0'\n");
+  CHECK(B.Err == "opaudit: error: analyze: --batch expects a whole number >= 1, got '0'\n");
   auto G = runCli("graph " + samplePath("tiny_cnn.onnx") + " -o - -f dot --collapse-depth -1");
   CHECK(G.Exit == 2);
   CHECK(G.Out.empty());
-  CHECK(G.Err ==
-        "opaudit: error: graph: --collapse-depth: expects a whole number >= 1, got '-1'\n");
+  CHECK(G.Err == "opaudit: error: graph: --collapse-depth expects a whole number >= 1, got '-1'\n");
 }
 
 TEST_CASE("CliOptions: --utilization takes a percentage in analyze as in claim") {
