@@ -82,6 +82,12 @@ private:
 };
 
 void analyzeOne(const std::string &Path, const AnalysisOptions &Opts, Slot &S) {
+  // expandInputs keeps a folder without models as its own row: say what it lacks.
+  if (llvm::sys::fs::is_directory(Path)) {
+    S.Summary = failedSummary(
+        Path, Path + ": the folder holds no .onnx files (it is searched recursively)");
+    return;
+  }
   try {
     auto An = Analysis::open(Path, Opts);
     if (An) {
@@ -120,14 +126,6 @@ int runZoo(const ZooRequest &Req) {
                  << "' has no summary for several models (known: " << Names << ")\n";
     return kExitUsage;
   }
-  // A folder without models is a mistake in the command, not a model that
-  // failed: say so before analyzing anything.
-  for (const std::string &In : Req.Inputs)
-    if (llvm::sys::fs::is_directory(In) && expandInputs({In}) == std::vector<std::string>{In}) {
-      llvm::errs() << "opaudit: error: " << In
-                   << ": the folder holds no .onnx files (it is searched recursively)\n";
-      return kExitUsage;
-    }
   std::vector<std::string> Files = expandInputs(Req.Inputs);
   std::vector<Slot> Slots(Files.size());
   Progress Bar(Files.size());
