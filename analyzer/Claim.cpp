@@ -6,11 +6,14 @@
 // the catalog's (2) for a part. The same rate checked against every built-in
 // convention tells under which counting the quoted TOPS would cover it.
 #include "analyzer/Claim.h"
+#include "analyzer/Options.h"
 #include "passes/Conventions.h"
 #include "passes/Precision.h"
 #include "passes/Roofline.h"
 
 #include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 
 namespace opaudit {
 
@@ -61,6 +64,58 @@ std::string plausibilityText(double U) {
   return "yes";
 }
 
+namespace {
+/// Images one inference of the file processes: the first data input's batch dim.
+int64_t fileBatch(Analysis &A) {
+  const Graph &G = A.model().Main;
+  const ShapeInfo &SI = A.get<ShapeInference>();
+  for (ValueId V : G.Inputs) {
+    if (G.value(V).Initializer >= 0)
+      continue;
+    const TensorType &T = SI.Types[static_cast<size_t>(V)];
+    if (T.Dims && !T.Dims->empty())
+      if (auto B = constOf((*T.Dims)[0]); B && *B > 0)
+        return *B;
+    break;
+  }
+  return 1;
+}
+} // namespace
+
+llvm::Expected<OpsCheck> checkOpsClaim(Analysis &A, double QuotedOps, double Tolerance) {
+  if (!(QuotedOps > 0))
+    return usage("--ops must be > 0");
+  if (!(Tolerance >= 0))
+    return usage("--tolerance must be >= 0");
+  OpsCheck R;
+  R.Quoted = QuotedOps;
+  R.Tolerance = Tolerance;
+  R.FileBatch = fileBatch(A);
+  for (llvm::StringRef Name : builtinConventionNames()) {
+    auto C = loadConvention(Name);
+    if (!C)
+      return C.takeError();
+    auto T = constOf(countOps(A.manager(), *C).Total);
+    if (!T)
+      continue;
+    OpsMatch M;
+    M.Name = C->Name;
+    M.OpsPerImage = static_cast<double>(*T) / static_cast<double>(R.FileBatch);
+    M.Deviation = (M.OpsPerImage - QuotedOps) / QuotedOps;
+    M.Matches = std::fabs(M.Deviation) <= Tolerance;
+    R.Conventions.push_back(std::move(M));
+  }
+  if (R.Conventions.empty())
+    return usage(A.model().Path +
+                 ": the model's operations are not a known number under any convention (unknown "
+                 "shapes or unbound dims; see the diagnostics, bind dims with --dim)");
+  std::stable_sort(R.Conventions.begin(), R.Conventions.end(),
+                   [](const OpsMatch &X, const OpsMatch &Y) {
+                     return std::fabs(X.Deviation) < std::fabs(Y.Deviation);
+                   });
+  return R;
+}
+
 llvm::Expected<ClaimResult> evaluateClaim(Analysis &A, const ClaimInputs &In) {
   if (In.PeakTops.has_value() == (In.Hardware != nullptr))
     return usage("give exactly one of --peak-tops and --hw");
@@ -76,10 +131,8 @@ llvm::Expected<ClaimResult> evaluateClaim(Analysis &A, const ClaimInputs &In) {
     return usage("--batch must be >= 1");
   if (In.Sparse && In.Hardware)
     return usage("--sparsity applies to --peak-tops; with --hw the catalog's dense peak is used");
-  if (!In.Precision.empty() &&
-      precisionLabel(dtypeFromString(In.Precision).value_or(DType::Undefined)) == "unknown")
-    return usage("--precision expects fp32, fp16, bf16, fp8, int8 or int4, got '" + In.Precision +
-                 "'");
+  if (llvm::Error E = checkPrecision(In.Precision))
+    return std::move(E);
   Convention Conv;
   if (In.ClaimConvention) {
     Conv = *In.ClaimConvention;
@@ -110,18 +163,7 @@ llvm::Expected<ClaimResult> evaluateClaim(Analysis &A, const ClaimInputs &In) {
   R.OpsTotal = *Ops;
   R.MacsTotal = *Macs;
 
-  // Images one inference of the file processes: the first data input's batch dim.
-  const Graph &G = M.Main;
-  const ShapeInfo &SI = AM.get<ShapeInference>();
-  for (ValueId V : G.Inputs) {
-    if (G.value(V).Initializer >= 0)
-      continue;
-    const TensorType &T = SI.Types[static_cast<size_t>(V)];
-    if (T.Dims && !T.Dims->empty())
-      if (auto B = constOf((*T.Dims)[0]); B && *B > 0)
-        R.FileBatch = *B;
-    break;
-  }
+  R.FileBatch = fileBatch(A);
   if (R.FileBatch != In.Batch)
     R.Notes.push_back(llvm::formatv("note: the model has a fixed batch of {0}; per-image work is "
                                     "its total / {0}, at batch {1} it is the same",
@@ -137,7 +179,7 @@ llvm::Expected<ClaimResult> evaluateClaim(Analysis &A, const ClaimInputs &In) {
   for (const auto &[P, E] : PI.Macs)
     R.GraphMacsByPrecision[P] = constOf(E);
   if (!In.Precision.empty()) {
-    R.Precision = precisionLabel(*dtypeFromString(In.Precision)).str();
+    R.Precision = In.Precision; // One of precisionNames(), the labels PrecisionInfo uses.
   } else if (In.Hardware) {
     R.Precision = declaredPrecision(PI);
     R.PrecisionFromGraph = true;

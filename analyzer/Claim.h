@@ -76,6 +76,31 @@ struct ClaimResult {
   bool plausible() const { return Grade != Plausibility::Impossible; }
 };
 
+/// One convention's count against a quoted operation count (claim --ops).
+struct OpsMatch {
+  std::string Name;
+  double OpsPerImage = 0;
+  double Deviation = 0; ///< (OpsPerImage - quoted) / quoted.
+  bool Matches = false; ///< |Deviation| <= the tolerance.
+};
+
+/// A quoted operation count ("ResNet-50 is 8.2 GOPs") checked against every
+/// built-in convention: the ones whose per-image count lies within the
+/// tolerance are the ones that can have produced it.
+struct OpsCheck {
+  double Quoted = 0;
+  double Tolerance = 0;
+  int64_t FileBatch = 1;
+  std::vector<OpsMatch> Conventions; ///< Closest first.
+  bool matched() const {
+    return llvm::any_of(Conventions, [](const OpsMatch &M) { return M.Matches; });
+  }
+};
+
+/// Checks a quoted per-image operation count against every built-in
+/// convention's total on A. Usage error when the model's work is unknown.
+llvm::Expected<OpsCheck> checkOpsClaim(Analysis &A, double QuotedOps, double Tolerance);
+
 /// Evaluates the claim on A (whose options bind the batch). Errors are
 /// OpauditError, category Usage, for inconsistent inputs or a model whose
 /// work is not a known number.

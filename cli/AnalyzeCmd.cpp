@@ -23,9 +23,7 @@ struct AnalyzeArgs {
   std::vector<std::string> Models;
   std::string Format = "table";
   std::string Output;
-  std::vector<std::string> Dims;
-  std::vector<std::string> Inputs;
-  std::vector<std::string> InputValues;
+  ShapeArgs Shape; // --dim, --input, --input-value
   // Issue 3: control flow and shape-carrying inputs from files.
   std::vector<std::string> TripCounts;
   std::vector<std::string> InputData;
@@ -146,51 +144,11 @@ llvm::Error addControlFlowOptions(const AnalyzeArgs &A, AnalysisOptions &O) {
   return llvm::Error::success();
 }
 
-/// Parses the repeatable --dim/--input/--input-value options.
+/// The options as AnalysisOptions (values already checked by the validators).
 llvm::Expected<AnalysisOptions> toOptions(const AnalyzeArgs &A) {
   AnalysisOptions O;
-  for (llvm::StringRef D : A.Dims) {
-    auto [K, V] = D.split('=');
-    int64_t N;
-    if (K.empty() || V.getAsInteger(10, N) || N < 0)
-      return makeError(ErrorCategory::Usage,
-                       "--dim expects NAME=VALUE with VALUE >= 0, got '" + D + "'");
-    O.Dims[K] = N;
-  }
-  for (llvm::StringRef I : A.Inputs) {
-    auto [K, V] = I.rsplit(':');
-    if (K.empty() || V.empty())
-      return makeError(ErrorCategory::Usage, "--input expects NAME:D1xD2x..., got '" + I + "'");
-    llvm::SmallVector<llvm::StringRef, 6> Parts;
-    V.split(Parts, 'x');
-    std::vector<std::string> Dims;
-    for (llvm::StringRef P : Parts) {
-      int64_t N;
-      if (P.empty() || (!P.getAsInteger(10, N) && N < 0))
-        return makeError(ErrorCategory::Usage, "--input has a bad dim in '" + I + "'");
-      Dims.push_back(P.str());
-    }
-    O.InputShapes[K] = std::move(Dims);
-  }
-  for (llvm::StringRef I : A.InputValues) {
-    auto [K, V] = I.split('=');
-    llvm::SmallVector<llvm::StringRef, 8> Parts;
-    V.split(Parts, ',');
-    std::vector<double> Vals;
-    for (llvm::StringRef P : Parts) {
-      double X;
-      if (P.trim().getAsDouble(X))
-        return makeError(ErrorCategory::Usage,
-                         "--input-value expects NAME=v1,v2,..., got '" + I + "'");
-      Vals.push_back(X);
-    }
-    if (K.empty() || Vals.empty())
-      return makeError(ErrorCategory::Usage,
-                       "--input-value expects NAME=v1,v2,..., got '" + I + "'");
-    O.InputValues[K] = std::move(Vals);
-  }
-  if (A.Batch && *A.Batch < 1)
-    return makeError(ErrorCategory::Usage, "--batch expects a count >= 1");
+  if (llvm::Error E = applyShapeArgs(A.Shape, O))
+    return std::move(E);
   O.Batch = A.Batch;
   if (llvm::Error E = applyTrafficArgs(A.Traffic, O))
     return std::move(E);
@@ -246,7 +204,7 @@ int run(const AnalyzeArgs &A) {
       return reportError(C.takeError());
     Conv = std::move(*C);
   }
-  auto An = Analysis::open(A.Models.front(), *Opts);
+  auto An = openChecked(A.Models.front(), *Opts);
   if (!An)
     return reportError(An.takeError());
   auto R = std::make_optional(buildReport(**An, Conv ? &*Conv : nullptr));
@@ -339,11 +297,8 @@ RunFn setupAnalyze(CLI::App &Sub) {
     FormatHelp += "\n  " + F.Name.str() + ": " + F.Description.str();
   Sub.add_option("-f,--format", A->Format, FormatHelp)->capture_default_str();
   Sub.add_option("-o,--output", A->Output, "write the report to FILE instead of stdout");
-  Sub.add_option("--dim", A->Dims, "bind a symbolic dim: NAME=VALUE (repeatable)");
-  Sub.add_option("--input", A->Inputs, "override an input's shape: NAME:1x3x224x224 (repeatable)");
-  Sub.add_option("--input-value", A->InputValues,
-                 "give the values of a shape-carrying input: NAME=v1,v2,... (repeatable)");
-  Sub.add_option("--batch", A->Batch,
+  addShapeOptions(Sub, A->Shape);
+  addBatchOption(Sub, A->Batch,
                  "inferences per batch: binds a symbolic batch dim, or scales a fixed-batch model");
   addTrafficOptions(Sub, A->Traffic);
   Sub.add_option("--convention", A->Convention,

@@ -4,6 +4,7 @@
 // and --list.
 #pragma once
 
+#include "analyzer/Analysis.h"
 #include "ir/Diagnostics.h"
 
 #include <CLI/CLI.hpp>
@@ -12,7 +13,7 @@
 
 namespace opaudit::cli {
 
-/// `claim`: the claim needs more than the peak (README, exit codes).
+/// `claim`: the claim needs more than the peak, or --ops matches no convention (README).
 constexpr int kExitClaimImpossible = 1;
 /// `diff`: a --budget is exceeded, or cannot be checked (an unknown or symbolic total).
 constexpr int kExitBudget = 1;
@@ -31,6 +32,19 @@ llvm::ArrayRef<CommandInfo> commands();
 
 /// Prints an error ("opaudit: error: ...") and returns its exit code.
 int reportError(llvm::Error E);
+
+/// Prints a CLI11 parse error as one "opaudit: error: ..." line, naming the
+/// command, with a did-you-mean for an unknown command or option; returns 2.
+int reportParseError(const CLI::App &Root, const CLI::ParseError &E);
+
+/// Makes every repeatable option take exactly one value per occurrence, in
+/// every command: CLI11's vector options are greedy otherwise, and
+/// `analyze --dim seq=128 MODEL` would read MODEL as a second --dim.
+void oneValuePerOccurrence(CLI::App &App);
+
+/// Opens the model and checks the names the options use against it
+/// (checkOptionsAgainstModel): the single-model commands' way in.
+llvm::Expected<std::unique_ptr<Analysis>> openChecked(llvm::StringRef Path, AnalysisOptions O);
 
 RunFn setupAnalyze(CLI::App &Sub);
 RunFn setupOps(CLI::App &Sub);

@@ -2,6 +2,7 @@
 // into an analysis manager, and printing the model's diagnostics once.
 #pragma once
 
+#include "analyzer/Options.h"
 #include "cli/Commands.h"
 #include "ir/Loader.h"
 #include "ir/PassManager.h"
@@ -11,16 +12,11 @@
 
 namespace opaudit::cli {
 
-/// Parses repeatable NAME=VALUE dim bindings into Opts.
+/// Parses repeatable NAME=VALUE dim bindings into Opts (analyzer/Options.h).
 inline llvm::Error parseDimArgs(const std::vector<std::string> &Dims, AnalysisOptions &Opts) {
-  for (llvm::StringRef D : Dims) {
-    auto [K, V] = D.split('=');
-    int64_t N;
-    if (K.empty() || V.getAsInteger(10, N) || N < 0)
-      return makeError(ErrorCategory::Usage,
-                       "--dim expects NAME=VALUE with VALUE >= 0, got '" + D + "'");
-    Opts.Dims[K] = N;
-  }
+  for (const std::string &D : Dims)
+    if (llvm::Error E = parseDimOption(D, Opts))
+      return E;
   return llvm::Error::success();
 }
 

@@ -17,8 +17,7 @@ struct DiffArgs {
   std::string Format = "table";
   std::string Output;
   std::vector<std::string> Budgets;
-  std::vector<std::string> Dims;
-  std::vector<std::string> Inputs;
+  ShapeArgs Shape;
   std::optional<int64_t> Batch;
   TrafficArgs Traffic;
   std::string Convention;
@@ -26,34 +25,11 @@ struct DiffArgs {
   bool Quiet = false;
 };
 
-/// --dim NAME=VALUE and --input NAME:D1xD2x..., applied to both models.
+/// --dim, --input and --input-value (the shared parsers), applied to both models.
 llvm::Expected<AnalysisOptions> toOptions(const DiffArgs &A) {
   AnalysisOptions O;
-  for (llvm::StringRef D : A.Dims) {
-    auto [K, V] = D.split('=');
-    int64_t N;
-    if (K.empty() || V.getAsInteger(10, N) || N < 0)
-      return makeError(ErrorCategory::Usage,
-                       "--dim expects NAME=VALUE with VALUE >= 0, got '" + D + "'");
-    O.Dims[K] = N;
-  }
-  for (llvm::StringRef I : A.Inputs) {
-    auto [K, V] = I.rsplit(':');
-    llvm::SmallVector<llvm::StringRef, 6> Parts;
-    V.split(Parts, 'x');
-    std::vector<std::string> Dims;
-    for (llvm::StringRef P : Parts) {
-      int64_t N;
-      if (P.empty() || (!P.getAsInteger(10, N) && N < 0))
-        return makeError(ErrorCategory::Usage, "--input expects NAME:D1xD2x..., got '" + I + "'");
-      Dims.push_back(P.str());
-    }
-    if (K.empty() || Dims.empty())
-      return makeError(ErrorCategory::Usage, "--input expects NAME:D1xD2x..., got '" + I + "'");
-    O.InputShapes[K] = std::move(Dims);
-  }
-  if (A.Batch && *A.Batch < 1)
-    return makeError(ErrorCategory::Usage, "--batch expects a count >= 1");
+  if (llvm::Error E = applyShapeArgs(A.Shape, O))
+    return std::move(E);
   O.Batch = A.Batch;
   if (llvm::Error E = applyTrafficArgs(A.Traffic, O))
     return std::move(E);
@@ -177,10 +153,8 @@ RunFn setupDiff(CLI::App &Sub) {
           "METRIC=LIMIT", "budget"));
   Sub.add_option("--convention", A->Convention,
                  "also diff the operations under a convention (a built-in name or a file)");
-  Sub.add_option("--dim", A->Dims, "bind a symbolic dim in both models: NAME=VALUE (repeatable)");
-  Sub.add_option("--input", A->Inputs,
-                 "override an input's shape in both models: NAME:1x3x224x224 (repeatable)");
-  Sub.add_option("--batch", A->Batch, "inferences per batch (traffic and time)");
+  addShapeOptions(Sub, A->Shape);
+  addBatchOption(Sub, A->Batch, "inferences per batch (traffic and time)");
   addTrafficOptions(Sub, A->Traffic);
   Sub.add_flag("--all", A->All, "also list unchanged layers in the table and Markdown");
   Sub.add_flag("-q,--quiet", A->Quiet, "do not print the models' errors to stderr");

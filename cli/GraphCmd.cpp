@@ -3,7 +3,6 @@
 // libgvc (no `dot` binary needed). The format follows the extension. Shapes
 // and hardware come from the same option helpers as `analyze`.
 #include "cli/Commands.h"
-#include "cli/ShapeOptions.h"
 #include "cli/TrafficOptions.h"
 #include "reports/Graph.h"
 
@@ -85,12 +84,10 @@ int run(const GraphArgs &A) {
   AnalysisOptions AO;
   if (llvm::Error E = applyShapeArgs(A.Shapes, AO))
     return reportError(std::move(E));
-  if (A.Batch && *A.Batch < 1)
-    return usage("--batch expects a count >= 1");
   AO.Batch = A.Batch;
   if (llvm::Error E = applyTrafficArgs(A.Traffic, AO))
     return reportError(std::move(E));
-  auto An = Analysis::open(A.Model, AO);
+  auto An = openChecked(A.Model, AO);
   if (!An)
     return reportError(An.takeError());
   Report R = buildReport(**An);
@@ -134,12 +131,13 @@ RunFn setupGraph(CLI::App &Sub) {
                  "wrap the flow into N parts side by side (auto: long narrow pictures)")
       ->capture_default_str();
   Sub.add_option("--collapse-depth", A->CollapseDepth,
-                 "fold every name scope at depth N into one box (1 = top-level scopes)");
+                 "fold every name scope at depth N into one box (1 = top-level scopes)")
+      ->check(countAtLeast("--collapse-depth", 1));
   Sub.add_flag(
       "--collapse-repeats", A->CollapseRepeats,
       "draw runs of identical sibling blocks (e.g. 12 transformer layers) once, marked xN");
   addShapeOptions(Sub, A->Shapes);
-  Sub.add_option("--batch", A->Batch, "bind the symbolic batch dim of every input");
+  addBatchOption(Sub, A->Batch, "bind the symbolic batch dim of every input");
   addTrafficOptions(Sub, A->Traffic);
   Sub.add_flag("--show-constants", A->ShowConstants,
                "also draw constants and shape-computing subgraphs (hidden by default)");

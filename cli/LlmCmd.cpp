@@ -3,6 +3,7 @@
 // fit, as a table or JSON, and optionally an SVG against batch.
 #include "analyzer/Llm.h"
 #include "cli/Commands.h"
+#include "cli/TrafficOptions.h"
 #include "reports/LlmWriters.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -83,8 +84,7 @@ RunFn setupLlm(CLI::App &Sub) {
   Sub.add_option("model", A->Model, "ONNX decoder with a KV cache")->required();
   Sub.add_option("--hw", A->Hw,
                  "hardware profile: a catalog name (`opaudit hw list`) or a YAML file");
-  Sub.add_option("--precision", A->Precision,
-                 "peak used for compute: int8|fp8|fp16|bf16|fp32 (default: the cache's dtype)");
+  addPrecisionOption(Sub, A->Precision, "peak used for compute (default: the cache's dtype)");
   Sub.add_option("--operating-point", A->OperatingPoint,
                  "the profile's operating point (default: first)");
   Sub.add_option("--batch", A->Batches, "sequences per batch, comma-separated: 1,8,32")

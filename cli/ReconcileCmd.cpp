@@ -52,7 +52,7 @@ int run(const ReconcileArgs &A) {
   AnalysisOptions Opts;
   if (auto E = parseDimArgs(A.Dims, Opts))
     return reportError(std::move(E));
-  auto An = Analysis::open(A.Model, Opts);
+  auto An = openChecked(A.Model, Opts);
   if (!An)
     return reportError(An.takeError());
   AnalysisManager &AM = (*An)->manager();

@@ -68,7 +68,7 @@ int run(const SweepArgs &A) {
   }
   if (llvm::Error E = applyTrafficArgs(A.Traffic, Base))
     return reportError(std::move(E));
-  auto Base0 = Analysis::open(A.Models.front(), Base);
+  auto Base0 = openChecked(A.Models.front(), Base);
   if (!Base0)
     return reportError(Base0.takeError());
 

@@ -1,6 +1,5 @@
-// Parsing and checking of the traffic and hardware options.
+// The shared option declarations and their CLI11 validators.
 #include "cli/TrafficOptions.h"
-#include "passes/Roofline.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -8,18 +7,146 @@
 
 namespace opaudit::cli {
 
+namespace {
+/// A validator whose check is one of the library's parsers: CLI11 shows the
+/// parser's own message, prefixed with the option name.
+CLI::Validator parserValidator(llvm::Error (*Parse)(llvm::StringRef, AnalysisOptions &),
+                               const std::string &Desc) {
+  return CLI::Validator(
+      [Parse](std::string &S) -> std::string {
+        AnalysisOptions Scratch;
+        if (llvm::Error E = Parse(S, Scratch))
+          return llvm::toString(std::move(E));
+        return "";
+      },
+      Desc);
+}
+} // namespace
+
+const CLI::Validator &dimValidator() {
+  static const CLI::Validator V = parserValidator(parseDimOption, "NAME=VALUE");
+  return V;
+}
+const CLI::Validator &inputValidator() {
+  static const CLI::Validator V = parserValidator(parseInputOption, "NAME:D1xD2x...");
+  return V;
+}
+const CLI::Validator &inputValueValidator() {
+  static const CLI::Validator V = parserValidator(parseInputValueOption, "NAME=v1,v2,...");
+  return V;
+}
+const CLI::Validator &utilizationValidator() {
+  static const CLI::Validator V(
+      [](std::string &S) -> std::string {
+        auto U = parseUtilization(S);
+        if (!U)
+          return llvm::toString(U.takeError());
+        S = std::to_string(*U);
+        return "";
+      },
+      "FRACTION|PERCENT");
+  return V;
+}
+const CLI::Validator &precisionValidator() {
+  static const CLI::Validator V(
+      [](std::string &S) -> std::string {
+        if (llvm::Error E = checkPrecision(S))
+          return llvm::toString(std::move(E));
+        return "";
+      },
+      "PRECISION");
+  return V;
+}
+
+CLI::Validator countAtLeast(const std::string &Opt, int64_t Min) {
+  return CLI::Validator(
+      [Opt, Min](std::string &S) -> std::string {
+        int64_t N;
+        if (llvm::StringRef(S).trim().getAsInteger(10, N) || N < Min)
+          return Opt + " expects a whole number >= " + std::to_string(Min) + ", got '" + S + "'";
+        return "";
+      },
+      "INT>=" + std::to_string(Min));
+}
+
+CLI::Validator oneOf(const std::string &Opt, std::vector<std::string> Values) {
+  std::string Desc;
+  for (size_t I = 0; I < Values.size(); ++I)
+    Desc += (I == 0 ? "" : I + 1 == Values.size() ? " or " : ", ") + Values[I];
+  return CLI::Validator(
+      [Opt, Values, Desc](std::string &S) -> std::string {
+        if (llvm::is_contained(Values, S))
+          return "";
+        return Opt + " expects " + Desc + ", got '" + S + "'" + didYouMean(S, Values);
+      },
+      Desc);
+}
+
+CLI::Validator positiveValue() {
+  return CLI::Validator(
+      [](std::string &S) -> std::string {
+        double V;
+        if (llvm::StringRef(S).trim().getAsDouble(V) || !(V > 0) || !std::isfinite(V))
+          return "expects a number > 0, got '" + S + "'";
+        return "";
+      },
+      "NUMBER>0");
+}
+
+void addShapeOptions(CLI::App &Sub, ShapeArgs &A) {
+  Sub.add_option("--dim", A.Dims, "bind a symbolic dim: NAME=VALUE (repeatable)")
+      ->check(dimValidator());
+  Sub.add_option("--input", A.Inputs,
+                 "override an input's shape: NAME:1x3x224x224, a dim may be a name (repeatable)")
+      ->check(inputValidator());
+  Sub.add_option("--input-value", A.InputValues,
+                 "give the values of a shape-carrying input: NAME=v1,v2,... (repeatable)")
+      ->check(inputValueValidator());
+}
+
+llvm::Error applyShapeArgs(const ShapeArgs &A, AnalysisOptions &O) {
+  for (const std::string &D : A.Dims)
+    if (llvm::Error E = parseDimOption(D, O))
+      return E;
+  for (const std::string &I : A.Inputs)
+    if (llvm::Error E = parseInputOption(I, O))
+      return E;
+  for (const std::string &I : A.InputValues)
+    if (llvm::Error E = parseInputValueOption(I, O))
+      return E;
+  return llvm::Error::success();
+}
+
+CLI::Option *addBatchOption(CLI::App &Sub, std::optional<int64_t> &Batch, const std::string &Help) {
+  return Sub.add_option("--batch", Batch, Help)->check(countAtLeast("--batch", 1));
+}
+
+CLI::Option *addPrecisionOption(CLI::App &Sub, std::string &Precision, const std::string &Help) {
+  std::string Names;
+  for (llvm::StringRef N : precisionNames())
+    Names += (Names.empty() ? "" : "|") + N.str();
+  return Sub.add_option("--precision", Precision, Help + " (" + Names + ")")
+      ->check(precisionValidator());
+}
+
+CLI::Option *addUtilizationOption(CLI::App &Sub, std::optional<double> &U,
+                                  const std::string &Help) {
+  return Sub.add_option("--utilization", U, Help)->transform(utilizationValidator());
+}
+
 void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
   Sub.add_option("--hw", A.Hw,
                  "hardware: a catalog name (`opaudit hw list`) or a profile file, for roofline "
                  "bounds");
   Sub.add_option("--operating-point", A.OperatingPoint,
                  "operating point of the profile (default: its first)");
-  Sub.add_option("--precision", A.Precision,
-                 "MAC precision: int4|int8|fp8|fp16|bf16|tf32|fp32 (default: from "
-                 "--weight-dtype, else the precision the graph's MACs declare)");
-  Sub.add_option("--utilization", A.Utilization,
-                 "fraction of peak MAC throughput assumed reachable, in (0, 1]");
-  Sub.add_option("--sram", A.Sram, "on-chip SRAM in bytes (default: the profile's, else 0)");
+  addPrecisionOption(Sub, A.Precision,
+                     "MAC precision (default: from --weight-dtype, else the precision the "
+                     "graph's MACs declare)");
+  addUtilizationOption(Sub, A.Utilization,
+                       "fraction of peak MAC throughput assumed reachable: 0.4 or 40%, in (0, 1]");
+  Sub.add_option("--sram", A.Sram, "on-chip SRAM in bytes (default: the profile's, else 0)")
+      ->check(countAtLeast("--sram", 0));
   Sub.add_option("--weight-dtype", A.WeightDType,
                  "count weights at this dtype: int8|int4|fp16|bf16|fp32 (default: stored)");
   Sub.add_option("--act-dtype", A.ActDType,
@@ -27,106 +154,16 @@ void addTrafficOptions(CLI::App &Sub, TrafficArgs &A) {
   Sub.add_option("--schedule", A.Schedule,
                  "how a batch runs: layer (the whole batch layer by layer) or sample (pipelined "
                  "sample by sample, weights kept for the batch)")
+      ->check(oneOf("--schedule", {"layer", "sample"}))
       ->capture_default_str();
 }
 
-namespace {
-llvm::Expected<std::optional<DType>> trafficDType(llvm::StringRef Opt, llvm::StringRef V) {
-  if (V.empty())
-    return std::nullopt;
-  auto T = dtypeFromString(V);
-  bool Ok = T && (isFloatDType(*T) || *T == DType::Int8 || *T == DType::UInt8 ||
-                  *T == DType::Int4 || *T == DType::UInt4);
-  if (!Ok)
-    return makeError(ErrorCategory::Usage,
-                     Opt + " expects int8, int4, fp16, bf16 or fp32, got '" + V + "'");
-  return T;
-}
-} // namespace
-
 llvm::Error applyTrafficArgs(const TrafficArgs &A, AnalysisOptions &O) {
-  auto W = trafficDType("--weight-dtype", A.WeightDType);
-  if (!W)
-    return W.takeError();
-  O.WeightDType = *W;
-  auto Act = trafficDType("--act-dtype", A.ActDType);
-  if (!Act)
-    return Act.takeError();
-  O.ActDType = *Act;
-  if (A.Sram) {
-    if (*A.Sram < 0)
-      return makeError(ErrorCategory::Usage, "--sram expects a byte count >= 0");
-    O.SramBytes = *A.Sram;
-  }
-  if (A.Utilization) {
-    if (!std::isfinite(*A.Utilization) || *A.Utilization <= 0 || *A.Utilization > 1)
-      return makeError(ErrorCategory::Usage, "--utilization expects a value in (0, 1], got " +
-                                                 std::to_string(*A.Utilization));
-    O.Utilization = *A.Utilization;
-  }
-  if (A.Schedule == "sample")
-    O.Schedule = AnalysisOptions::BatchSchedule::Sample;
-  else if (A.Schedule == "layer")
-    O.Schedule = AnalysisOptions::BatchSchedule::Layer;
-  else
-    return makeError(ErrorCategory::Usage,
-                     "--schedule expects layer or sample, got '" + A.Schedule + "'");
-  if (A.Hw.empty()) {
-    for (auto [Opt, V] :
-         {std::pair<const char *, bool>{"--operating-point", !A.OperatingPoint.empty()},
-          {"--precision", !A.Precision.empty()},
-          {"--utilization", A.Utilization.has_value()}})
-      if (V)
-        return makeError(ErrorCategory::Usage, llvm::Twine(Opt) + " needs --hw PROFILE");
-    return llvm::Error::success();
-  }
-  auto H = loadHardware(A.Hw);
-  if (!H)
-    return H.takeError();
-  // A user's file that breaks a consistency rule is still usable: say so once.
-  if (!H->File.starts_with("builtin:"))
-    for (const HwIssue &I : checkHardwareConsistency(*H))
-      llvm::errs() << "opaudit: warning: hardware profile " << H->File << ": " << I.str() << "\n";
-  O.HardwarePath = A.Hw;
-  O.OperatingPointName = A.OperatingPoint;
-  O.Precision = A.Precision;
-  if (!H->operatingPoint(A.OperatingPoint)) {
-    std::string Names;
-    for (const OperatingPoint &P : H->OperatingPoints)
-      Names += (Names.empty() ? "" : ", ") + P.Name;
-    return makeError(ErrorCategory::Usage, "hardware profile " + A.Hw +
-                                               ": operating_points: no operating point '" +
-                                               A.OperatingPoint + "' (known: " + Names + ")");
-  }
-  // Without --precision/--weight-dtype the precision is the graph's own, known
-  // only once the model is read: the roofline checks it then.
-  std::string Prec = chosenPrecision(O);
-  const OperatingPoint &P = *H->operatingPoint(A.OperatingPoint);
-  if (Prec.empty()) {
-    if (!H->dramBandwidthGBps(P))
-      return makeError(ErrorCategory::Usage,
-                       "hardware profile " + A.Hw + ": dram_bandwidth: unknown at " + P.Name +
-                           " (the part has no DRAM of its own, or none is published); the "
-                           "roofline needs an off-chip bandwidth");
-    O.Hardware = std::move(*H);
-    return llvm::Error::success();
-  }
-  if (!H->macUnits(Prec))
-    return makeError(ErrorCategory::Usage, "--precision expects int4, int8, fp8, fp16, bf16, "
-                                           "tf32 or fp32, got '" +
-                                               Prec + "'");
-  if (!H->macRate(Prec, P))
-    return makeError(ErrorCategory::Usage, "hardware profile " + A.Hw + ": mac_units." + Prec +
-                                               ": no MAC units or stated peak for precision " +
-                                               Prec + " at " + P.Name +
-                                               " (choose another with --precision)");
-  if (!H->dramBandwidthGBps(P))
-    return makeError(ErrorCategory::Usage,
-                     "hardware profile " + A.Hw + ": dram_bandwidth: unknown at " + P.Name +
-                         " (the part has no DRAM of its own, or none is published); the "
-                         "roofline needs an off-chip bandwidth");
-  O.Hardware = std::move(*H);
-  return llvm::Error::success();
+  std::vector<std::string> Warnings;
+  llvm::Error E = applyTrafficSettings(A, O, &Warnings);
+  for (const std::string &W : Warnings)
+    llvm::errs() << "opaudit: warning: " << W << "\n";
+  return E;
 }
 
 } // namespace opaudit::cli

@@ -83,6 +83,12 @@ private:
 
 void analyzeOne(const std::string &Path, const AnalysisOptions &Opts, const Convention *C,
                 Slot &S) {
+  // expandInputs keeps a folder without models as its own row: say what it lacks.
+  if (llvm::sys::fs::is_directory(Path)) {
+    S.Summary = failedSummary(
+        Path, Path + ": the folder holds no .onnx files (it is searched recursively)");
+    return;
+  }
   try {
     auto An = Analysis::open(Path, Opts);
     if (An) {

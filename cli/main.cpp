@@ -1,6 +1,7 @@
 // opaudit's entry point: builds the CLI11 app from the subcommand registry
-// (analyzer/cli/Commands.h), parses, and runs the chosen command. Exit codes
-// are documented in README.md.
+// (cli/Commands.h), parses, and runs the chosen command. Parse errors are
+// printed as one "opaudit: error: ..." line with a did-you-mean where one
+// fits (cli/Commands.cpp). Exit codes are documented in README.md.
 #include "cli/Commands.h"
 #include "ir/PassManager.h"
 #include "passes/OpRegistry.h"
@@ -40,18 +41,21 @@ int main(int Argc, char **Argv) {
   App.require_subcommand(0, 1);
   bool List = false;
   App.add_flag("--list", List, "list the commands, analyses and output formats, then exit");
-  App.footer("Exit codes: 0 report written (possibly partial), 2 usage error, 3 model unreadable, "
-             "4 internal error.");
+  App.footer("Exit codes: 0 report written (possibly partial), 1 a claim or budget check failed, "
+             "2 usage error, 3 model unreadable, 4 internal error.");
   std::vector<std::pair<CLI::App *, cli::RunFn>> Subs;
   for (const cli::CommandInfo &C : cli::commands()) {
     CLI::App *Sub = App.add_subcommand(C.Name, C.Description);
     Subs.emplace_back(Sub, C.Setup(*Sub));
   }
+  cli::oneValuePerOccurrence(App);
   try {
     App.parse(Argc, Argv);
+  } catch (const CLI::Success &E) {
+    App.exit(E); // --help, --version
+    return kExitOk;
   } catch (const CLI::ParseError &E) {
-    int Code = App.exit(E);
-    return Code == 0 ? kExitOk : kExitUsage;
+    return cli::reportParseError(App, E);
   }
   if (List)
     return runList();

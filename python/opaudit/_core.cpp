@@ -5,8 +5,8 @@
 // for evaluate(), from the MAC total expressions the analysis already holds.
 // claim() and llm() return the JSON of the commands' own writers.
 // Option parsing that is plain string work lives in python/opaudit/__init__.py;
-// the traffic and hardware checks are the CLI's own (cli/TrafficOptions.cpp
-// is compiled into this module rather than copied).
+// the traffic and hardware checks and the check of option names against the
+// model are the library's (analyzer/Options.h), the same the CLI runs.
 //
 // diff() compares two CoreAnalysis objects with the library's diffReports
 // and checkBudgets, as `opaudit diff` does, and returns its writers' texts.
@@ -15,13 +15,13 @@
 // the model is a path, bytes, or an already analyzed CoreAnalysis (its loaded
 // model is reused, Analysis::withOptions); the library call and its JSON
 // writer run with the GIL released; the result is the writer's text. Binding
-// another such command (reconcile, diff) is one function that fills the
-// library's options, calls it inside runOnModel and returns its writer's JSON,
-// plus a wrapper in __init__.py that returns a Result.
+// another such command (reconcile) is one function that fills the library's
+// options, calls it inside runOnModel and returns its writer's JSON, plus a
+// wrapper in __init__.py that returns a Result.
 #include "analyzer/Analysis.h"
 #include "analyzer/Claim.h"
 #include "analyzer/Llm.h"
-#include "cli/TrafficOptions.h"
+#include "analyzer/Options.h"
 #include "passes/Conventions.h"
 #include "reports/ClaimWriters.h"
 #include "reports/Diff.h"
@@ -217,7 +217,7 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
   {
     py::gil_scoped_release NoGil;
     auto Run = [&]() -> llvm::Error {
-      cli::TrafficArgs T;
+      TrafficSettings T;
       T.Hw = P.Hw;
       T.OperatingPoint = P.OperatingPoint;
       T.Precision = P.Precision;
@@ -225,8 +225,12 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
       T.ActDType = P.ActDType;
       T.Sram = P.Sram;
       T.Utilization = P.Utilization;
-      if (llvm::Error E = cli::applyTrafficArgs(T, O))
-        return E;
+      std::vector<std::string> Warnings;
+      llvm::Error TE = applyTrafficSettings(T, O, &Warnings);
+      for (const std::string &W : Warnings)
+        llvm::errs() << "opaudit: warning: " << W << "\n";
+      if (TE)
+        return TE;
       if (!P.Convention.empty()) {
         auto C = loadConvention(P.Convention);
         if (!C)
@@ -237,6 +241,8 @@ std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
                     : Analysis::open(Path, std::move(O));
       if (!An)
         return An.takeError();
+      if (llvm::Error E = checkOptionsAgainstModel((*An)->model(), (*An)->options()))
+        return E;
       Out->A = std::move(*An);
       Out->R = buildReport(*Out->A, Out->Conv ? &*Out->Conv : nullptr);
       // The head of the report (model, dims, totals, coverage, convention,
