@@ -503,6 +503,9 @@ template <> struct DotGraphTraits<DiffPicture> {
   static std::string clusterLabel(const DiffPicture &G, llvm::ArrayRef<std::string> Path) {
     return Base::clusterLabel(*G.P, Path);
   }
+  static std::string clusterAttributes(const DiffPicture &G, llvm::ArrayRef<std::string> Path) {
+    return Base::clusterAttributes(*G.P, Path);
+  }
   static std::vector<std::pair<size_t, size_t>> edges(const DiffPicture &G) {
     return Base::edges(*G.P);
   }
