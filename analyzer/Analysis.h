@@ -19,6 +19,8 @@
 
 namespace opaudit {
 
+struct Phase;
+
 class Analysis {
 public:
   /// Loads the model at \p Path and prepares its analysis. Load errors are
@@ -45,7 +47,7 @@ public:
   /// analysis must outlive it. When P rebinds a dim this analysis already
   /// bound to another value, there is nothing symbolic to evaluate: the
   /// result is then a fresh analysis under the merged options (reanalyzed()).
-  std::unique_ptr<Analysis> phase(const struct Phase &P);
+  std::unique_ptr<Analysis> phase(const Phase &P);
   /// True for a phase that could not be evaluated from the symbolic analysis.
   bool reanalyzed() const { return Reanalyzed; }
 

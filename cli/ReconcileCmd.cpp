@@ -27,7 +27,7 @@ std::string countText(const ReconcileCount &C) {
   return C.Formula.empty() ? "?" : C.Formula;
 }
 
-void writeJson(llvm::json::OStream &J, const ReconcileResult &R) {
+void writeReconcileJson(llvm::json::OStream &J, const ReconcileResult &R) {
   auto Put = [&](llvm::StringRef K, const ReconcileCount &C) {
     if (C.Value)
       J.attribute(K, *C.Value);
@@ -61,7 +61,7 @@ void writeJson(llvm::json::OStream &J, const ReconcileResult &R) {
   });
 }
 
-void writeTable(const ReconcileResult &R, llvm::raw_ostream &OS) {
+void writeReconcileTable(const ReconcileResult &R, llvm::raw_ostream &OS) {
   OS << "model:  " << R.Model << "\n";
   OS << "graph:  " << R.GraphForm << "\n\n";
   std::vector<std::vector<std::string>> Cells;
@@ -147,11 +147,11 @@ int run(const ReconcileArgs &A) {
     // One model: its object; several: an array of them, in the order given.
     llvm::json::OStream J(OS, 2);
     if (Results.size() == 1)
-      writeJson(J, Results.front());
+      writeReconcileJson(J, Results.front());
     else
       J.array([&] {
         for (const ReconcileResult &R : Results)
-          writeJson(J, R);
+          writeReconcileJson(J, R);
       });
     OS << "\n";
     return kExitOk;
@@ -159,7 +159,7 @@ int run(const ReconcileArgs &A) {
   for (size_t I = 0; I < Results.size(); ++I) {
     if (I)
       OS << "\n";
-    writeTable(Results[I], OS);
+    writeReconcileTable(Results[I], OS);
   }
   return kExitOk;
 }

@@ -177,3 +177,44 @@ TEST_CASE("Phase: sweep points equal a fresh analysis at each batch on every sam
     }
   }
 }
+
+TEST_CASE("Phase: value propagation that stops at a symbolic dim makes the sweep re-analyze") {
+  // n = float(N) is a folded constant at a concrete batch, but the symbolic
+  // analysis cannot hold float(N): there it is a 4-byte activation. Evaluating
+  // the symbolic analysis would count it; the sweep analyzes each batch afresh.
+  auto M = parseModel(R"(<ir_version: 8, opset_import: ["" : 17]>
+g (float[N,4] X) => (float[N,4] Y) {
+  S = Shape (X)
+  I = Constant <value = int64 {0}> ()
+  D = Gather <axis = 0> (S, I)
+  F = Cast <to = 1> (D)
+  Y = Mul (X, F)
+})");
+  AnalysisOptions O;
+  O.Hardware = profile("memory-bound.yaml");
+  O.SramBytes = 0;
+  auto Base = Analysis::fromModel(std::move(M), O);
+  std::string Stop = symbolicValueStop(*Base);
+  CHECK(llvm::StringRef(Stop).startswith("Cast"));
+  auto S = sweep(*Base, {2, 1});
+  REQUIRE(S);
+  REQUIRE(S->Points.size() == 2);
+  bool Noted = llvm::any_of(S->Diags, [&](const Diagnostic &D) {
+    return D.Node == Stop && D.Message.find("analyzed afresh") != std::string::npos;
+  });
+  CHECK(Noted);
+  for (const SweepPoint &P : S->Points) {
+    CAPTURE(P.Batch);
+    CHECK(P.Reanalyzed);
+    AnalysisOptions FO = O;
+    FO.Batch = P.Batch;
+    auto Fresh = Base->withOptions(FO);
+    // Fresh, SRAM 0: X (16B bytes) is read from DRAM by Shape and by Mul, Y
+    // (16B) is written; F is folded. Off-chip 48B per batch.
+    CHECK(Fresh->get<Traffic>().OffchipBytes.value_or(-1) == 48 * P.Batch);
+    CHECK(P.OffchipBytesPerBatch.value_or(-1) == 48 * P.Batch);
+    // The symbolic analysis, evaluated, would also move the 4 bytes of F twice.
+    auto Ph = Base->phase({"b", {}, P.Batch});
+    CHECK(Ph->get<Traffic>().OffchipBytes.value_or(-1) == 48 * P.Batch + 8);
+  }
+}

@@ -87,8 +87,8 @@ TEST_CASE("Sweep CLI: JSON and CSV carry every point with exact bytes") {
   for (size_t I = 0; I < 3; ++I) {
     const auto *P = (*Pts)[I].getAsObject();
     CHECK(P->getInteger("batch") == Want[I]);
-    CHECK(P->getString("bound") == "memory");
-    CHECK(P->getInteger("weight_bytes_per_batch") == 100240288);
+    CHECK(P->getString("bound").getValueOr("") == "memory");
+    CHECK(P->getInteger("weight_bytes_per_batch") == int64_t(100240288));
     CHECK(*P->getNumber("weight_bytes_per_inference") ==
           doctest::Approx(100240288.0 / double(Want[I])));
     CHECK(P->getBoolean("reanalyzed") == false);
@@ -98,10 +98,10 @@ TEST_CASE("Sweep CLI: JSON and CSV carry every point with exact bytes") {
   llvm::SmallVector<llvm::StringRef, 6> Lines;
   llvm::StringRef(C.Out).trim().split(Lines, '\n');
   REQUIRE(Lines.size() == 4);
-  CHECK(Lines[0].starts_with("batch,bound,latency_s,"));
-  CHECK(Lines[1].starts_with("1,memory,"));
-  CHECK(Lines[2].starts_with("2,memory,"));
-  CHECK(Lines[3].starts_with("64,memory,"));
+  CHECK(Lines[0].startswith("batch,bound,latency_s,"));
+  CHECK(Lines[1].startswith("1,memory,"));
+  CHECK(Lines[2].startswith("2,memory,"));
+  CHECK(Lines[3].startswith("64,memory,"));
   CHECK(Lines[3].contains(",100240288,1566254.5,"));
   auto Bad = runCli(Args + " --format yaml");
   CHECK(Bad.Exit == 2);
