@@ -123,22 +123,26 @@ TEST_CASE("Sweep CLI: the plot labels its axes in units, draws the compute ceili
           "the bound of each point") {
   std::string Svg = writeTemp("sweep-axes.svg", "");
   auto R = runCli("sweep " + samplePath("resnet50.onnx") + " -q --hw " + hw("memory-bound.yaml") +
-                  " --batch 1,8,256 --svg " + Svg);
+                  " --batch 1,2,8 --svg " + Svg);
   REQUIRE_MESSAGE(R.Exit == 0, R.Err);
-  // At 256 the weights are amortized: compute-bound; at 1 memory-bound.
-  CHECK(R.Out.find("\n    1  memory") != std::string::npos);
-  CHECK(R.Out.find("\n  256  compute") != std::string::npos);
+  // Latency 41.1 ms to 247 ms, weights per inference 100 MB to 12.5 MB, all memory-bound.
+  CHECK(R.Out.find("\n    1  memory        41.1 ms") != std::string::npos);
+  CHECK(R.Out.find("\n    8  memory         247 ms") != std::string::npos);
   std::string Text = "''.join(r.itertext())";
   CHECK(svgCheck(Svg, "'batch size (inferences per batch' in " + Text) == 0);
-  CHECK(svgCheck(Svg, "'(k inferences/s)' in " + Text + " or '(inferences/s)' in " + Text) == 0);
+  CHECK(svgCheck(Svg, "'throughput bound (100% MAC utilization) (inferences/s)' in " + Text) == 0);
   CHECK(svgCheck(Svg, "'latency per batch (ms)' in " + Text) == 0);
   CHECK(svgCheck(Svg, "'weight traffic per inference (MB)' in " + Text) == 0);
   const std::string NS = "{http://www.w3.org/2000/svg}";
   CHECK(svgCheck(Svg, "len([p for p in r.iter('" + NS +
                           "polyline') if p.get('class') == 'compute-ceiling']) == 1") == 0);
-  // Three panels of three points each, coloured by bound.
+  // Three panels of three points each, each marked memory-bound.
   CHECK(svgCheck(Svg, "len([c for c in r.iter('" + NS +
-                          "circle') if c.get('class') == 'memory-bound']) == 3") == 0);
+                          "circle') if c.get('class') == 'memory-bound']) == 9") == 0);
+  // On the compute-bound profile every point is marked compute-bound.
+  auto C = runCli("sweep " + samplePath("resnet50.onnx") + " -q --hw " + hw("compute-bound.yaml") +
+                  " --batch 1,2,8 --svg " + Svg);
+  REQUIRE_MESSAGE(C.Exit == 0, C.Err);
   CHECK(svgCheck(Svg, "len([c for c in r.iter('" + NS +
-                          "circle') if c.get('class') == 'compute-bound']) == 3") == 0);
+                          "circle') if c.get('class') == 'compute-bound']) == 9") == 0);
 }
