@@ -218,3 +218,28 @@ g (float[N,4] X) => (float[N,4] Y) {
     CHECK(Ph->get<Traffic>().OffchipBytes.value_or(-1) == 48 * P.Batch + 8);
   }
 }
+
+TEST_CASE("Phase: a phase that rebinds a dim the analysis bound is a fresh analysis") {
+  // bert_base analyzed at --batch 2: shape inference substituted batch = 2, so
+  // batch 4 cannot be evaluated from it; the phase is analyzed afresh and
+  // equals an analysis made at batch 4. MACs per inference at seq 128 are
+  // 11,174,215,680 (RooflineTest's BERT figure).
+  auto M = loadModel(samplePath("bert_base.onnx"));
+  REQUIRE(M);
+  AnalysisOptions O;
+  O.Hardware = profile("compute-bound.yaml");
+  O.Dims["seq"] = 128;
+  O.Batch = 2;
+  auto Base = Analysis::fromModel(std::move(*M), O);
+  auto P = Base->phase({"b4", {}, 4});
+  CHECK(P->reanalyzed());
+  CHECK(P->get<Traffic>().Macs == 4 * int64_t(11174215680));
+  AnalysisOptions FO = O;
+  FO.Batch = 4;
+  auto Fresh = Base->withOptions(FO);
+  checkSame(*P, *Fresh);
+  // The same batch is no rebinding: evaluated from the analysis itself.
+  auto Same = Base->phase({"b2", {}, 2});
+  CHECK_FALSE(Same->reanalyzed());
+  CHECK(Same->get<Traffic>().Macs == 2 * int64_t(11174215680));
+}
