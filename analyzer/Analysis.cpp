@@ -30,6 +30,42 @@ Analysis::fromBuffer(std::unique_ptr<llvm::MemoryBuffer> Buffer, llvm::StringRef
   return fromModel(std::move(*M), std::move(Opts));
 }
 
+std::unique_ptr<Analysis> Analysis::phase(const Phase &P) {
+  AnalysisOptions O = options();
+  bool Conflict = false;
+  if (P.Batch && O.Batch != P.Batch) {
+    if (O.Batch) {
+      // The dims this analysis bound to its own --batch are P's batch now:
+      // shape inference substituted them, so they cannot be evaluated again.
+      AnalysisOptions Probe = O;
+      Probe.Dims.clear();
+      bindBatch(*M, Probe);
+      for (const auto &E : Probe.Dims) {
+        auto It = O.Dims.find(E.getKey());
+        if (It != O.Dims.end() && It->second == *O.Batch) {
+          O.Dims.erase(It);
+          Conflict = true;
+        }
+      }
+    }
+    O.Batch = P.Batch;
+  }
+  for (const auto &E : P.Dims) {
+    auto It = O.Dims.find(E.getKey());
+    Conflict |= It != O.Dims.end() && It->second != E.getValue();
+    O.Dims[E.getKey()] = E.getValue();
+  }
+  if (Conflict) {
+    auto Fresh = fromModel(M, std::move(O));
+    Fresh->Reanalyzed = true;
+    return Fresh;
+  }
+  bindBatch(*M, O);
+  llvm::StringMap<int64_t> Binds = O.Dims;
+  auto Child = std::make_unique<AnalysisManager>(*AM, std::move(O), std::move(Binds));
+  return std::unique_ptr<Analysis>(new Analysis(M, std::move(Child)));
+}
+
 void bindBatch(const Model &M, AnalysisOptions &O) {
   if (!O.Batch)
     return;

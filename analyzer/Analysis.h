@@ -19,6 +19,8 @@
 
 namespace opaudit {
 
+struct Phase;
+
 class Analysis {
 public:
   /// Loads the model at \p Path and prepares its analysis. Load errors are
@@ -38,6 +40,16 @@ public:
   std::unique_ptr<Analysis> withOptions(AnalysisOptions Opts) const {
     return fromModel(M, std::move(Opts));
   }
+  /// This analysis evaluated under phase \p P (see Phase), without re-running
+  /// the symbolic analyses: the result shares this analysis's model, symbol
+  /// context and cached shape inference, MAC count, weights and precision,
+  /// and computes activation memory, traffic and roofline at P's dims. This
+  /// analysis must outlive it. When P rebinds a dim this analysis already
+  /// bound to another value, there is nothing symbolic to evaluate: the
+  /// result is then a fresh analysis under the merged options (reanalyzed()).
+  std::unique_ptr<Analysis> phase(const Phase &P);
+  /// True for a phase that could not be evaluated from the symbolic analysis.
+  bool reanalyzed() const { return Reanalyzed; }
 
   const Model &model() const { return *M; }
   const AnalysisOptions &options() const { return AM->options(); }
@@ -54,8 +66,11 @@ public:
 
 private:
   Analysis(std::shared_ptr<const Model> M, AnalysisOptions Opts);
+  Analysis(std::shared_ptr<const Model> M, std::unique_ptr<AnalysisManager> AM)
+      : M(std::move(M)), AM(std::move(AM)) {}
   std::shared_ptr<const Model> M;
   std::unique_ptr<AnalysisManager> AM;
+  bool Reanalyzed = false;
 };
 
 /// Binds --batch to the symbolic first dim of every graph input that leaves it
@@ -67,7 +82,11 @@ void bindBatch(const Model &M, AnalysisOptions &O);
 /// is evaluated (a sweep point, an LLM prefill or decode step).
 struct Phase {
   std::string Name;
+  /// Dims bound by name, as --dim NAME=VALUE.
   llvm::StringMap<int64_t> Dims;
+  /// Inferences per batch, as --batch B: binds the unbound symbolic batch dim
+  /// (bindBatch) and scales a fixed-batch graph.
+  std::optional<int64_t> Batch;
 };
 
 } // namespace opaudit

@@ -1,8 +1,7 @@
-// Helpers shared by `reconcile` and `claim`: parsing --dim, loading a model
-// into an analysis manager, and printing the model's diagnostics once.
+// A helper shared by `reconcile` and `claim`: printing the model's
+// diagnostics once.
 #pragma once
 
-#include "analyzer/Options.h"
 #include "cli/Commands.h"
 #include "ir/Loader.h"
 #include "ir/PassManager.h"
@@ -11,14 +10,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace opaudit::cli {
-
-/// Parses repeatable NAME=VALUE dim bindings into Opts (analyzer/Options.h).
-inline llvm::Error parseDimArgs(const std::vector<std::string> &Dims, AnalysisOptions &Opts) {
-  for (const std::string &D : Dims)
-    if (llvm::Error E = parseDimOption(D, Opts))
-      return E;
-  return llvm::Error::success();
-}
 
 /// Shape and MAC diagnostics of the model, to stderr (at most Max of them).
 inline void printModelDiagnostics(AnalysisManager &AM, bool Quiet, size_t Max = 20) {

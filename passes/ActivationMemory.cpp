@@ -35,8 +35,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
     R.RunBatch = 1; // No batched input: one run is one inference.
   } else if (SI.Types[static_cast<size_t>(First)].hasRank()) {
     const TensorType &T = SI.Types[static_cast<size_t>(First)];
-    if (Expr D = T.Dims->front(); D && D.isConst() && *D.asConst() > 0)
-      R.RunBatch = *D.asConst();
+    if (auto D = AM.evaluate(T.Dims->front()); D && *D > 0)
+      R.RunBatch = *D;
   }
   R.Batch = O.Batch ? O.Batch : R.RunBatch;
   if (R.Batch && R.RunBatch) {
@@ -91,9 +91,9 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
     DType Elem = T.Elem;
     if (O.ActDType && isFloatDType(Elem))
       Elem = *O.ActDType;
-    Expr N = numElements(AM.sym(), T);
-    if (N && N.isConst() && R.Scale && dtypeBits(Elem) > 0)
-      A.Bytes = scaledBytes(*N.asConst(), dtypeBits(Elem), *R.Scale);
+    auto N = AM.evaluate(numElements(AM.sym(), T));
+    if (N && R.Scale && dtypeBits(Elem) > 0)
+      A.Bytes = scaledBytes(*N, dtypeBits(Elem), *R.Scale);
     if (!A.Bytes && AllKnown) {
       AllKnown = false;
       FirstUnknown = Val.Name;

@@ -43,6 +43,8 @@ public:
   static constexpr llvm::StringLiteral Name = "activations";
   static constexpr llvm::StringLiteral Description =
       "batch scaling, activation sizes and lifetimes, peak activation memory";
+  /// Sizes are shape inference's expressions evaluated under the phase's dims.
+  static constexpr bool PerPhase = true;
   static Result run(AnalysisManager &AM);
 };
 

@@ -13,13 +13,13 @@ std::string effectivePrecision(const AnalysisOptions &O) {
   return P.empty() ? "fp32" : P;
 }
 
-std::string declaredPrecision(const PrecisionInfo &PI) {
+std::string declaredPrecision(const PrecisionInfo &PI, AnalysisManager *AM) {
   std::string Best = "fp32";
   int64_t BestMacs = 0;
   for (const auto &[P, E] : PI.Macs) {
     if (P == "unknown" || !E)
       continue;
-    auto V = E.asConst();
+    auto V = AM ? AM->evaluate(E) : E.asConst();
     // A symbolic count still says the precision is there; rank it after known ones.
     int64_t N = V ? *V : 1;
     if (N > BestMacs) {
@@ -32,7 +32,7 @@ std::string declaredPrecision(const PrecisionInfo &PI) {
 
 std::string rooflinePrecision(AnalysisManager &AM) {
   std::string P = chosenPrecision(AM.options());
-  return P.empty() ? declaredPrecision(AM.get<Precision>()) : P;
+  return P.empty() ? declaredPrecision(AM.get<Precision>(), &AM) : P;
 }
 
 std::string chosenPrecision(const AnalysisOptions &O) {
@@ -122,10 +122,8 @@ RooflineInfo Roofline::run(AnalysisManager &AM) {
       R.VectorConvention = Conv->Name;
       ConventionCounts CC = countOps(AM, *Conv);
       for (size_t I = 0; I < G.Nodes.size(); ++I) {
-        Expr E = CC.Nodes[I];
-        Expr M = MC.Nodes[I].Macs;
-        auto Ops = E ? E.asConst() : std::nullopt;
-        auto Macs = M ? M.asConst() : std::optional<int64_t>(0);
+        auto Ops = AM.evaluate(CC.Nodes[I]);
+        auto Macs = MC.Nodes[I].Macs ? AM.evaluate(MC.Nodes[I].Macs) : std::optional<int64_t>(0);
         if (!Ops || !Macs || !AI.Scale)
           continue;
         int64_t V = *Ops - Conv->OpsPerMac * *Macs, X;

@@ -59,6 +59,8 @@ public:
   static constexpr llvm::StringLiteral Name = "roofline";
   static constexpr llvm::StringLiteral Description =
       "compute- or memory-bound, latency and inferences/s bound on a hardware profile";
+  /// Reads Traffic and evaluates operation counts under the phase's dims.
+  static constexpr bool PerPhase = true;
   static Result run(AnalysisManager &AM);
 };
 
@@ -72,8 +74,9 @@ std::string effectivePrecision(const AnalysisOptions &O);
 
 struct PrecisionInfo;
 /// The precision with the most MACs in the graph (passes/Precision: QDQ,
-/// QLinear and ConvInteger models are int8); "fp32" when no MAC has a known precision.
-std::string declaredPrecision(const PrecisionInfo &PI);
+/// QLinear and ConvInteger models are int8); "fp32" when no MAC has a known
+/// precision. Counts are evaluated under \p AM's phase bindings when given.
+std::string declaredPrecision(const PrecisionInfo &PI, AnalysisManager *AM = nullptr);
 /// The roofline's precision: chosenPrecision, else the graph's declared one.
 std::string rooflinePrecision(AnalysisManager &AM);
 

@@ -117,10 +117,10 @@ TrafficInfo Traffic::run(AnalysisManager &AM) {
     L.OffchipActBytes = OffAct[S];
     L.OffchipBytes = OffAct[S];
     addTo(L.OffchipBytes, L.StreamedWeightBytes);
-    Expr M = MC.Nodes[static_cast<size_t>(Id)].Macs;
-    if (M && M.isConst() && AI.Scale) {
+    auto M = AM.evaluate(MC.Nodes[static_cast<size_t>(Id)].Macs);
+    if (M && AI.Scale) {
       int64_t X;
-      if (!__builtin_mul_overflow(*M.asConst(), *AI.Scale, &X))
+      if (!__builtin_mul_overflow(*M, *AI.Scale, &X))
         L.Macs = X;
     }
     if (L.Macs && L.OffchipBytes && *L.OffchipBytes > 0)

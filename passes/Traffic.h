@@ -54,6 +54,8 @@ public:
   static constexpr llvm::StringLiteral Name = "traffic";
   static constexpr llvm::StringLiteral Description =
       "weight and activation bytes per layer, SRAM residency and spills, arithmetic intensity";
+  /// MACs are MacCount's expressions evaluated under the phase's dims.
+  static constexpr bool PerPhase = true;
   static Result run(AnalysisManager &AM);
 };
 

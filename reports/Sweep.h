@@ -1,44 +1,25 @@
-// The batch sweep: one roofline result per batch size, and its two writers,
-// a console table and a hand-written SVG plot (throughput, latency and weight
-// traffic per inference against batch). The SVG is plain XML with every text
-// escaped, so that any model or profile name gives a file an XML parser reads.
+// Writers for the batch sweep (analyzer/Sweep.h computes it): a console
+// table, JSON, CSV and a hand-written SVG plot (throughput with its compute
+// ceiling, latency and weight traffic per inference against batch). The SVG
+// is plain XML with every text escaped, so that any model or profile name
+// gives a file an XML parser reads.
 #pragma once
+
+#include "analyzer/Sweep.h"
 
 #include "llvm/Support/raw_ostream.h"
 
-#include <optional>
-#include <string>
-#include <vector>
-
 namespace opaudit {
 
-struct SweepPoint {
-  int64_t Batch = 1;
-  std::optional<double> InferencesPerSecond;
-  std::optional<double> InferencesPerSecondAtUtilization;
-  std::optional<double> LatencySeconds; ///< Per batch, 100% MAC utilization.
-  int64_t WeightTrafficPerBatch = 0;
-  std::optional<double> WeightTrafficPerInference;
-  std::optional<int64_t> OffchipBytesPerBatch;
-  std::optional<int64_t> PeakActivationBytes;
-  std::string Bound; ///< "compute", "memory" or "?".
-  /// The compute ceiling (batch / compute time, MACs and vector work): what
-  /// inferences/s would be if no byte had to cross the chip boundary.
-  std::optional<double> ComputeCeiling;
-};
-
-struct SweepResult {
-  std::string Model;
-  std::string InputShape;
-  std::string Hardware; ///< Profile name and file.
-  std::string Precision;
-  std::string OperatingPoint;
-  std::string Dtypes; ///< "weights stored, activations stored, SRAM N bytes".
-  double Utilization = 1.0;
-  std::vector<SweepPoint> Points;
-};
-
 void writeSweepTable(const SweepResult &S, llvm::raw_ostream &OS);
+/// Exact figures: integers for bytes, seconds and inferences/s as reals, null when unknown.
+void writeSweepJson(const SweepResult &S, llvm::raw_ostream &OS);
+/// One row per batch, the same fields as the JSON points; an unknown is an empty cell.
+void writeSweepCsv(const SweepResult &S, llvm::raw_ostream &OS);
 void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS);
+
+/// 1234567 -> "1.23 MB": SI prefixes, three significant digits; below 1 kB a
+/// whole number of bytes (rounded), never a fraction of a byte.
+std::string sweepBytesText(double Bytes);
 
 } // namespace opaudit

@@ -290,7 +290,7 @@ TEST_CASE("Roofline: sweep writes a table and an SVG that parses as XML") {
   for (const char *Row :
        {"\n    1  memory", "\n    2  memory", "\n    4  memory", "\n   64  memory"})
     CHECK(R.Out.find(Row) != std::string::npos);
-  CHECK(R.Out.find("1,566,254.5") != std::string::npos); // 100,240,288 streamed bytes / 64.
+  CHECK(R.Out.find("1.57 MB") != std::string::npos); // 100,240,288 streamed bytes / 64.
   std::string Check = "/usr/bin/python3 -c \"import sys, xml.etree.ElementTree as E; "
                       "r = E.parse(sys.argv[1]).getroot(); "
                       "n = len(r.findall('.//{http://www.w3.org/2000/svg}circle')); "
