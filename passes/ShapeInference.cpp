@@ -98,7 +98,7 @@ private:
     return S.fresh("unk");
   }
 
-  std::optional<TensorType> fromDeclared(const std::optional<DeclaredType> &D) {
+  std::optional<TensorType> fromDeclared(const Boxed<DeclaredType> &D) {
     // Sequences and optionals are tracked as their element type (see the loader).
     if (!D || (!D->IsTensor && D->Elem == DType::Undefined))
       return std::nullopt;
