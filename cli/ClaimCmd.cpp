@@ -6,6 +6,7 @@
 #include "analyzer/Claim.h"
 #include "cli/ConventionCli.h"
 #include "cli/TrafficOptions.h"
+#include "reports/ClaimWriters.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -36,67 +37,6 @@ struct ClaimArgs {
 };
 
 std::string pct(double F) { return llvm::formatv("{0:f1}%", F * 100).str(); }
-
-void writeJson(const ClaimArgs &A, llvm::StringRef Model, const ClaimResult &R,
-               llvm::json::OStream &J) {
-  J.object([&] {
-    J.attribute("schema_version", 1);
-    J.attribute("model", Model);
-    J.attributeObject("convention", [&] {
-      J.attribute("name", R.ConventionName);
-      J.attribute("meaning", R.ConventionMeaning);
-      J.attribute("ops_per_mac", R.ConventionOpsPerMac);
-    });
-    J.attribute("peak_tops", R.QuotedTops);
-    J.attribute("dense_tops", R.DenseTops);
-    J.attribute("peak_basis", R.PeakBasis);
-    if (!A.Hw.empty())
-      J.attribute("hardware", A.Hw);
-    J.attribute("sparsity", R.Sparse ? "2:4" : "none");
-    J.attribute("batch", R.Batch);
-    J.attribute("fps", R.Fps);
-    J.attribute("fps_claimed", R.FpsClaimed);
-    J.attribute("ops_per_image", R.OpsPerImage);
-    J.attribute("ops_per_inference", R.OpsPerInference);
-    J.attribute("macs_per_image", R.MacsPerImage);
-    J.attribute("effective_tops", R.EffectiveTops);
-    J.attribute("peak_macs_per_second", R.PeakMacsPerSecond);
-    J.attribute("mac_utilization", R.MacUtilization);
-    J.attribute("plausible", R.plausible());
-    J.attribute("plausibility", plausibilityName(R.Grade));
-    J.attributeArray("conventions", [&] {
-      for (const ConventionNeed &C : R.Conventions)
-        J.object([&] {
-          J.attribute("name", C.Name);
-          J.attribute("utilization", C.Utilization);
-        });
-    });
-    if (R.FpsClaimed)
-      J.attributeArray("consistent_conventions", [&] {
-        for (const ConventionNeed &C : R.Conventions)
-          if (C.Utilization <= 1.0)
-            J.object([&] {
-              J.attribute("name", C.Name);
-              J.attribute("utilization", C.Utilization);
-            });
-      });
-    if (!R.Precision.empty()) {
-      J.attribute("precision", R.Precision);
-      J.attribute("precision_from_graph", R.PrecisionFromGraph);
-      if (R.MacsAtPrecision)
-        J.attribute("macs_at_precision", *R.MacsAtPrecision);
-      else
-        J.attribute("macs_at_precision", nullptr);
-    }
-    J.attributeObject("graph_macs_by_precision", [&] {
-      for (const auto &[P, V] : R.GraphMacsByPrecision)
-        if (V)
-          J.attribute(P, *V);
-        else
-          J.attribute(P, nullptr);
-    });
-  });
-}
 
 void writeTable(const ClaimArgs &A, llvm::StringRef Model, const ClaimResult &R,
                 llvm::raw_ostream &OS) {
@@ -318,10 +258,10 @@ int run(const ClaimArgs &A) {
       for (const std::string &N : R->Notes)
         llvm::errs() << Model << ": " << N << "\n";
     if (J) {
-      writeJson(A, Model, *R, *J);
+      writeClaimJson(*J, Model, A.Hw, *R);
     } else if (A.Format == "json") {
       llvm::json::OStream One(llvm::outs(), 2);
-      writeJson(A, Model, *R, One);
+      writeClaimJson(One, Model, A.Hw, *R);
     } else {
       if (I)
         llvm::outs() << "\n";

@@ -7,9 +7,8 @@
 
 namespace opaudit {
 
-void writeClaimJson(llvm::StringRef Model, llvm::StringRef Hardware, const ClaimResult &R,
-                    llvm::raw_ostream &OS) {
-  llvm::json::OStream J(OS, 2);
+void writeClaimJson(llvm::json::OStream &J, llvm::StringRef Model, llvm::StringRef Hardware,
+                    const ClaimResult &R) {
   J.object([&] {
     J.attribute("schema_version", 1);
     J.attribute("model", Model);
@@ -67,6 +66,14 @@ void writeClaimJson(llvm::StringRef Model, llvm::StringRef Hardware, const Claim
           J.attribute(P, nullptr);
     });
   });
+}
+
+void writeClaimJson(llvm::StringRef Model, llvm::StringRef Hardware, const ClaimResult &R,
+                    llvm::raw_ostream &OS) {
+  {
+    llvm::json::OStream J(OS, 2);
+    writeClaimJson(J, Model, Hardware, R);
+  }
   OS << "\n";
 }
 

@@ -5,6 +5,7 @@
 
 #include "analyzer/Claim.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace opaudit {
@@ -13,5 +14,8 @@ namespace opaudit {
 /// argument (a catalog name or a profile file), empty when the peak was quoted.
 void writeClaimJson(llvm::StringRef Model, llvm::StringRef Hardware, const ClaimResult &R,
                     llvm::raw_ostream &OS);
+/// The same object on \p J (one element of an array of several models' claims).
+void writeClaimJson(llvm::json::OStream &J, llvm::StringRef Model, llvm::StringRef Hardware,
+                    const ClaimResult &R);
 
 } // namespace opaudit

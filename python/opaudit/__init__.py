@@ -23,9 +23,9 @@ from . import _core
 from ._core import Error, LoadError, UsageError
 
 __all__ = [
-    "Analysis", "ClaimResult", "Diagnostic", "DiffResult", "Error", "Input", "LlmResult", "LoadError", "Record",
+    "Analysis", "ClaimResult", "Diagnostic", "DiffResult", "Error", "Input", "LlmResult", "LoadError", "ReconcileResult", "Record",
     "Result", "UsageError",
-    "analyze", "claim", "conventions", "diff", "from_torch", "hw", "llm",
+    "analyze", "claim", "conventions", "diff", "from_torch", "hw", "llm", "reconcile",
 ]
 __version__ = "0.1.0"
 
@@ -140,6 +140,26 @@ class DiffResult(Result):
 
     def __repr__(self):
         return f"<opaudit.DiffResult {len(self.get('rows', []))} rows, passed={self.passed}>"
+
+
+class ReconcileResult(Result):
+    """:func:`reconcile`'s result: the fields of ``opaudit reconcile -f json``
+    (model, graph, conventions: one per built-in convention with its total
+    and by_class counts, an int, a formula string, or None when unknown)."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, text, table):
+        super().__init__(text)
+        self._table = table
+
+    def totals(self):
+        """{convention name: total}, in reconcile order."""
+        return {c["name"]: c["total"] for c in self["conventions"]}
+
+    def to_table(self):
+        """The table ``opaudit reconcile`` prints."""
+        return self._table
 
 
 class Diagnostic(Record):
@@ -464,6 +484,25 @@ def diff(old, new, *, budgets=None, name_old=None, name_new=None, **analyze_kwar
     a, b = side(old, name_old), side(new, name_new)
     text, md, table, verdicts = _core.diff(a._core, b._core, [str(x) for x in (budgets or [])])
     return DiffResult(text, md, table, verdicts)
+
+
+def reconcile(model, *, dims=None, inputs=None, input_values=None, name=None):
+    """The model's total under every built-in operation-counting convention,
+    by operator class, as ``opaudit reconcile``: the same library call
+    (reconcile) and the same JSON.
+
+    model: a path, the model's bytes, or an :class:`Analysis` (its loaded
+        model is reused with its dims and input shapes).
+    dims, inputs, input_values: as :func:`analyze`.
+
+    Returns a :class:`ReconcileResult` (``r.totals()["tops"]``,
+    ``r.conventions``, ``r.to_json()``, ``r.to_table()``).
+    """
+    source, label = _source(model, name)
+    opts = _options(dims, inputs, input_values, None, None, None, None, None, None, None, None,
+                    None, None)
+    text, table = _core.reconcile(source, label, opts)
+    return ReconcileResult(text, table)
 
 
 def conventions():

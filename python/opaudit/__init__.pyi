@@ -228,6 +228,23 @@ def diff(
 ) -> DiffResult:
     """Compares two models as ``opaudit diff`` (diffReports, checkBudgets)."""
 
+class ReconcileResult(Result):
+    """The fields of ``opaudit reconcile -f json``."""
+    def totals(self) -> dict[str, Union[int, str, None]]:
+        """{convention name: total}."""
+    def to_table(self) -> str:
+        """As ``opaudit reconcile``."""
+
+def reconcile(
+    model: _Model,
+    *,
+    dims: Optional[Mapping[str, int]] = ...,
+    inputs: Any = ...,
+    input_values: Optional[Mapping[str, Sequence[float]]] = ...,
+    name: Optional[str] = ...,
+) -> ReconcileResult:
+    """Every built-in convention's total, as ``opaudit reconcile`` (reconcile)."""
+
 class _Hw:
     def list(self) -> list[Record]: ...
     def show(self, name: _Path, operating_point: Optional[str] = ...) -> Record: ...

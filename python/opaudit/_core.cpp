@@ -15,18 +15,20 @@
 // the model is a path, bytes, or an already analyzed CoreAnalysis (its loaded
 // model is reused, Analysis::withOptions); the library call and its JSON
 // writer run with the GIL released; the result is the writer's text. Binding
-// another such command (reconcile) is one function that fills the library's
-// options, calls it inside runOnModel and returns its writer's JSON, plus a
-// wrapper in __init__.py that returns a Result.
+// another such command is one function that fills the library's options,
+// calls it inside runOnModel and returns its writer's JSON, plus a wrapper in
+// __init__.py that returns a Result (reconcile() below is one).
 #include "analyzer/Analysis.h"
 #include "analyzer/Claim.h"
 #include "analyzer/Llm.h"
 #include "analyzer/Options.h"
+#include "analyzer/Reconcile.h"
 #include "passes/Conventions.h"
 #include "reports/ClaimWriters.h"
 #include "reports/Diff.h"
 #include "reports/HardwareReport.h"
 #include "reports/LlmWriters.h"
+#include "reports/ReconcileWriters.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -433,6 +435,36 @@ py::tuple llm(py::object Source, const std::string &Name, const std::vector<int6
   return py::make_tuple(J, Svg);
 }
 
+/// `opaudit reconcile`: the library's reconcile() on the model, written by
+/// the command's own writers. Returns (JSON, table).
+py::tuple reconcileModel(py::object Source, const std::string &Name, const PyOptions &P) {
+  AnalysisOptions O;
+  for (const auto &[K, V] : P.Dims)
+    O.Dims[K] = V;
+  for (const auto &[K, V] : P.Inputs)
+    O.InputShapes[K] = V;
+  for (const auto &[K, V] : P.InputValues)
+    O.InputValues[K] = V;
+  std::string Table;
+  std::string J = runOnModel(Source, Name, std::move(O), /*KeepShapes=*/true,
+                             [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
+                               if (llvm::Error E = checkOptionsAgainstModel(A.model(), A.options()))
+                                 return E;
+                               auto R = reconcile(A);
+                               if (!R)
+                                 return R.takeError();
+                               {
+                                 llvm::json::OStream JS(OS, 2);
+                                 writeReconcileJson(JS, *R);
+                               }
+                               OS << "\n";
+                               llvm::raw_string_ostream TS(Table);
+                               writeReconcileTable(*R, TS);
+                               return llvm::Error::success();
+                             });
+  return py::make_tuple(J, Table);
+}
+
 /// `opaudit diff`: diffReports on two analyses' reports and checkBudgets on
 /// the result, as the CLI. Returns (JSON, Markdown, table, verdicts); each
 /// verdict is (budget text, "within"|"exceeded"|"unknown", message).
@@ -582,6 +614,8 @@ PYBIND11_MODULE(_core, m) {
         py::arg("context"), py::arg("devices"), py::arg("fused_attention"), py::arg("hw"),
         py::arg("precision"), py::arg("operating_point"), py::arg("kv_dtype"),
         "estimateLlm on the model; returns (`opaudit llm --format json` text, SVG).");
+  m.def("reconcile", &reconcileModel, py::arg("source"), py::arg("name"), py::arg("options"),
+        "reconcile() on the model; returns (`opaudit reconcile -f json` text, table).");
   m.def("diff", &diff, py::arg("old"), py::arg("new"), py::arg("budgets"),
         "diffReports + checkBudgets on two analyses; returns (`opaudit diff -f json` text, "
         "Markdown, table, verdicts).");

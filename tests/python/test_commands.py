@@ -166,3 +166,30 @@ def test_stubs_cover_the_public_names():
     assert set(opaudit.__all__) - names == set()
     for name in ("claim", "llm", "analyze", "from_torch"):
         assert getattr(opaudit, name).__doc__
+
+
+def test_reconcile_is_the_cli_and_the_reference_figures():
+    # ResNet-50: 4,089,184,256 MACs by PyTorch hooks (samples/models/reference.json);
+    # `tops` counts 2 ops per MAC.
+    text, code = cli_run("reconcile", RESNET50, "-f", "json", "-q")
+    assert code == 0
+    r = opaudit.reconcile(RESNET50)
+    assert r.to_json() == text
+    assert r == json.loads(text)
+    t = r.totals()
+    assert t["macs"] == 4089184256
+    assert t["tops"] == 2 * 4089184256
+    table, _ = cli_run("reconcile", RESNET50, "-q")
+    assert r.to_table() == table
+
+
+def test_reconcile_with_inputs_and_on_an_analysis():
+    yolo = SOURCE / "samples/models/yolov3.onnx"
+    text, _ = cli_run("reconcile", yolo, "--input", "input:1x3x1088x1920", "-f", "json", "-q")
+    r = opaudit.reconcile(yolo, inputs={"input": "1x3x1088x1920"})
+    assert r.to_json() == text
+    # The same through an Analysis that already carries the input shape.
+    a = opaudit.analyze(yolo, inputs={"input": [1, 3, 1088, 1920]})
+    assert opaudit.reconcile(a).to_json() == text
+    with pytest.raises(opaudit.UsageError, match="input"):
+        opaudit.reconcile(yolo, inputs={"inptu": "1x3x416x416"})
