@@ -1,19 +1,22 @@
 // `opaudit graph MODEL -o out.svg|png|dot`: draws the model with per-node
 // figures through the library's buildPicture/renderPicture, in-process with
 // libgvc (no `dot` binary needed). The format follows the extension. Shapes
-// and hardware come from the same option helpers as `analyze`.
+// and hardware come from the same option helpers as `analyze`. With several
+// models, -o names a folder and each picture is FOLDER/<model stem>.<format>.
 #include "cli/Commands.h"
 #include "cli/TrafficOptions.h"
 #include "reports/Graph.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace opaudit::cli {
 
 namespace {
 struct GraphArgs {
-  std::string Model;
+  std::vector<std::string> Models;
   std::string Output;
   std::string Format;
   std::string ColorBy = "macs";
@@ -32,6 +35,34 @@ struct GraphArgs {
 int usage(const llvm::Twine &Msg) {
   llvm::errs() << "opaudit: error: " << Msg << "\n";
   return kExitUsage;
+}
+
+/// Draws one model; writes to -o, or into the -o folder when \p InFolder.
+int drawOne(const GraphArgs &A, const std::string &Model, const AnalysisOptions &AO,
+            const GraphOptions &O, const std::string &Format, bool InFolder) {
+  auto An = openChecked(Model, AO);
+  if (!An)
+    return reportError(An.takeError());
+  Report R = buildReport(**An);
+  auto Bytes = drawModel(**An, R, O, Format);
+  if (!Bytes)
+    return reportError(Bytes.takeError());
+  if (A.Output == "-") {
+    llvm::outs() << *Bytes;
+    llvm::outs().flush();
+    return kExitOk;
+  }
+  llvm::SmallString<256> Path(A.Output);
+  if (InFolder)
+    llvm::sys::path::append(Path, llvm::sys::path::stem(Model) + "." + Format);
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_None);
+  if (EC)
+    return usage("cannot write '" + Path + "': " + EC.message());
+  OS << *Bytes;
+  if (InFolder)
+    llvm::errs() << "opaudit: wrote " << Path << "\n";
+  return kExitOk;
 }
 
 int run(const GraphArgs &A) {
@@ -66,7 +97,14 @@ int run(const GraphArgs &A) {
   O.CollapseDepth = A.CollapseDepth;
   O.CollapseRepeats = A.CollapseRepeats;
   O.ShowConstants = A.ShowConstants;
+  bool Many = A.Models.size() > 1;
+  if (Many && A.Output == "-")
+    return usage("-o - writes one picture; with several models give -o a folder");
+  if (Many && llvm::sys::fs::exists(A.Output) && !llvm::sys::fs::is_directory(A.Output))
+    return usage("with several models -o names a folder, and '" + A.Output + "' is a file");
   std::string Format = A.Format;
+  if (Format.empty() && Many)
+    Format = "svg";
   if (Format.empty()) {
     auto F = graphFormatFor(A.Output);
     if (!F)
@@ -87,31 +125,26 @@ int run(const GraphArgs &A) {
   AO.Batch = A.Batch;
   if (llvm::Error E = applyTrafficArgs(A.Traffic, AO))
     return reportError(std::move(E));
-  auto An = openChecked(A.Model, AO);
-  if (!An)
-    return reportError(An.takeError());
-  Report R = buildReport(**An);
-  auto Bytes = drawModel(**An, R, O, Format);
-  if (!Bytes)
-    return reportError(Bytes.takeError());
-  if (A.Output == "-") {
-    llvm::outs() << *Bytes;
-    llvm::outs().flush();
-    return kExitOk;
+  if (Many)
+    if (std::error_code EC = llvm::sys::fs::create_directories(A.Output))
+      return usage("cannot create the folder '" + A.Output + "': " + EC.message());
+  // Every model is drawn even when one fails; the exit code is the first failure's.
+  int Code = kExitOk;
+  for (const std::string &Model : A.Models) {
+    int C = drawOne(A, Model, AO, O, Format, Many);
+    if (Code == kExitOk)
+      Code = C;
   }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(A.Output, EC, llvm::sys::fs::OF_None);
-  if (EC)
-    return usage("cannot write '" + A.Output + "': " + EC.message());
-  OS << *Bytes;
-  return kExitOk;
+  return Code;
 }
 } // namespace
 
 RunFn setupGraph(CLI::App &Sub) {
   auto A = std::make_shared<GraphArgs>();
-  Sub.add_option("model", A->Model, "ONNX model file")->required();
-  Sub.add_option("-o,--output", A->Output, "picture file: .svg, .png or .dot ('-' for stdout)")
+  Sub.add_option("model", A->Models, "ONNX model file(s)")->required();
+  Sub.add_option("-o,--output", A->Output,
+                 "picture file: .svg, .png or .dot ('-' for stdout); with several models, a "
+                 "folder that gets MODEL.svg (or --format) for each")
       ->required();
   Sub.add_option("-f,--format", A->Format, "svg, png or dot (default: from the -o extension)");
   Sub.add_option("--color-by", A->ColorBy,

@@ -14,6 +14,8 @@
 
 #include "onnx/defs/parser.h"
 #include "onnx/onnx_pb.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <chrono>
 #include <fstream>
@@ -488,4 +490,30 @@ TEST_CASE("Graph: --color-by bound and time with --hw follow the roofline") {
   CHECK(Dot.find("Flatten\\n1x2048\\nno time") != std::string::npos);
   std::string Time = dotOf("--color-by time --hw t4 " + samplePath("resnet50.onnx"));
   CHECK(Time.find("fill: roofline time per box, log scale") != std::string::npos);
+}
+
+TEST_CASE("Graph: several models draw into a folder, one picture each") {
+  llvm::SmallString<128> Dir;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("opaudit-graphs", Dir));
+  std::string Out = std::string(Dir) + "/pics";
+  auto R = runCli("graph " + samplePath("tiny_cnn.onnx") + " " + samplePath("resnet18.onnx") +
+                  " -o " + Out + " -f dot");
+  CHECK(R.Exit == 0);
+  auto Slurp = [](const std::string &P) {
+    auto B = llvm::MemoryBuffer::getFile(P);
+    return B ? (*B)->getBuffer().str() : std::string();
+  };
+  std::string Tiny = Slurp(Out + "/tiny_cnn.dot"), R18 = Slurp(Out + "/resnet18.dot");
+  // One box per node: tiny_cnn has 11 nodes and resnet18 49 (reference.json node_count).
+  auto Boxes = [](llvm::StringRef Dot) { return Dot.count("tooltip=\""); };
+  CHECK(Tiny.find("digraph") != std::string::npos);
+  CHECK(R18.find("digraph") != std::string::npos);
+  CHECK(Boxes(Tiny) == 11);
+  CHECK(Boxes(R18) == 49);
+  // One picture on stdout cannot hold two models.
+  auto S =
+      runCli("graph " + samplePath("tiny_cnn.onnx") + " " + samplePath("resnet18.onnx") + " -o -");
+  CHECK(S.Exit == 2);
+  CHECK(llvm::StringRef(S.Err).startswith("opaudit: error: -o - writes one picture"));
+  llvm::sys::fs::remove_directories(Dir);
 }
