@@ -267,8 +267,12 @@ class Analysis:
         convention) of this analysis; the model is not read or analyzed again.
         Returns a :class:`Record` with macs, macs_expr (None when unknown),
         params, weight_bytes, ops/ops_expr with a convention, and ``dims``, all
-        the bindings used. Traffic and roofline figures are not re-evaluated:
-        analyze again with ``batch=`` for those.
+        the bindings used. With traffic options (hw, batch, sram, ...) also
+        offchip_bytes, peak_activation_bytes, weight_traffic_per_batch and,
+        with hw, latency_seconds, inferences_per_second and bound, evaluated
+        under the bindings as a sweep point is (``reanalyzed`` True when the
+        symbolic analysis could not answer and the loaded model was analyzed
+        again at these dims).
         """
         binds = dict(dims or {})
         binds.update(kw)

@@ -23,7 +23,10 @@
 #include "analyzer/Llm.h"
 #include "analyzer/Options.h"
 #include "analyzer/Reconcile.h"
+#include "analyzer/Sweep.h"
 #include "passes/Conventions.h"
+#include "passes/Roofline.h"
+#include "passes/Traffic.h"
 #include "reports/ClaimWriters.h"
 #include "reports/Diff.h"
 #include "reports/HardwareReport.h"
@@ -182,11 +185,50 @@ public:
         OpsTotal = countOps(A->manager(), *Conv).Total;
       Put(D, "ops", *OpsTotal);
     }
+    if (A->options().wantsTraffic())
+      evaluateTraffic(Dims, D);
     py::dict Bound;
     for (const auto &E : B)
       Bound[py::str(E.first().str())] = E.second;
     D["dims"] = Bound;
     return D;
+  }
+
+  /// Traffic and roofline totals under \p Dims, as a sweep point evaluates
+  /// them (analyzer/Sweep): the analysis evaluated under a phase, or analyzed
+  /// afresh (the file is not read again) when the symbolic analysis cannot
+  /// answer: value propagation stopped at a symbolic dim, or a figure stays
+  /// unknown under the binding. "reanalyzed" says which.
+  void evaluateTraffic(const std::map<std::string, int64_t> &Dims, py::dict &D) {
+    Phase P;
+    P.Name = "evaluate";
+    for (const auto &[K, V] : Dims)
+      P.Dims[K] = V;
+    std::unique_ptr<Analysis> PA;
+    bool Fresh = !symbolicValueStop(*A).empty();
+    if (!Fresh) {
+      PA = A->phase(P);
+      const TrafficInfo &T = PA->get<Traffic>();
+      Fresh = !PA->reanalyzed() && (!T.OffchipBytes || !T.PeakActivationBytes);
+    }
+    if (Fresh) {
+      AnalysisOptions O = A->options();
+      for (const auto &[K, V] : Dims)
+        O.Dims[K] = V;
+      PA = A->withOptions(std::move(O));
+    }
+    auto Opt = [](auto V) { return V ? py::cast(*V) : py::object(py::none()); };
+    const TrafficInfo &T = PA->get<Traffic>();
+    D["offchip_bytes"] = Opt(T.OffchipBytes);
+    D["peak_activation_bytes"] = Opt(T.PeakActivationBytes);
+    D["weight_traffic_per_batch"] = T.WeightTrafficPerBatch;
+    const RooflineInfo &Ro = PA->get<Roofline>();
+    if (Ro.Available) {
+      D["latency_seconds"] = Opt(Ro.LatencySeconds);
+      D["inferences_per_second"] = Opt(Ro.InferencesPerSecond);
+      D["bound"] = !Ro.LatencySeconds ? "?" : Ro.MemoryBound ? "memory" : "compute";
+    }
+    D["reanalyzed"] = Fresh || PA->reanalyzed();
   }
 };
 

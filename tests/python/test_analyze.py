@@ -237,3 +237,21 @@ def test_subgraph_rows_carry_their_graph_path(tmp_path):
     sub = [r for r in a.layers if "graph" in r]
     assert sub and sub == [r for r in want["layers"] if "graph" in r]
     assert {r.graph for r in sub} == {"/If_0/then_branch", "/If_0/else_branch"}
+
+
+def test_evaluate_traffic_and_roofline_equal_a_fresh_analysis():
+    # A phase of the symbolic analysis (no re-analysis) must give what a fresh
+    # analysis at those dims gives, figure by figure, on the T4 profile.
+    bert = SOURCE / "samples/models/bert_base.onnx"
+    a = opaudit.analyze(bert, hw="t4")
+    for b, s in [(1, 128), (4, 64)]:
+        e = a.evaluate(batch=b, seq=s)
+        f = opaudit.analyze(bert, hw="t4", dims={"batch": b, "seq": s}).evaluate()
+        assert e.macs == f.macs
+        for k in ("offchip_bytes", "peak_activation_bytes", "weight_traffic_per_batch",
+                  "latency_seconds", "inferences_per_second", "bound"):
+            assert e[k] == f[k], k
+        assert e.offchip_bytes is not None and e.latency_seconds is not None
+        assert e.reanalyzed is False
+    # Without traffic options the totals carry no traffic keys.
+    assert "offchip_bytes" not in opaudit.analyze(bert).evaluate(batch=1, seq=128)
