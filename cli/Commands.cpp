@@ -103,6 +103,22 @@ int reportParseError(const CLI::App &Root, const CLI::ParseError &E) {
       return kExitUsage;
     }
   }
+  // A command with subcommands (`hw`) given an unknown one: CLI11 only says a
+  // subcommand is required; name the word it did not know.
+  if (dynamic_cast<const CLI::RequiredError *>(&E)) {
+    const CLI::App *A = parsedCommand(Root);
+    auto Subs = A->get_subcommands([](const CLI::App *) { return true; });
+    std::vector<std::string> Extras = A->remaining();
+    if (!Subs.empty() && !Extras.empty() && !llvm::StringRef(Extras.front()).startswith("-")) {
+      std::vector<std::string> Names;
+      for (const CLI::App *S : Subs)
+        Names.push_back(S->get_name());
+      std::string Cmd = commandPath(A);
+      OS << "opaudit: error: unknown " << Cmd << " command '" << Extras.front() << "'"
+         << didYouMean(Extras.front(), Names) << " (`opaudit " << Cmd << " --help` lists them)\n";
+      return kExitUsage;
+    }
+  }
   // CLI11's own text; a validator's message already starts with the option
   // name ("--dim: --dim expects ..."), so the repeat is dropped.
   std::string Msg = E.what();

@@ -26,6 +26,11 @@ TEST_CASE("CliOptions: unknown commands and options get the prefix and a did-you
   CHECK(O.Exit == 2);
   CHECK(firstLine(O.Err) == "opaudit: error: analyze: unknown option '--fromat'; did you mean "
                             "'--format'? (`opaudit analyze --help` lists the options)");
+  // A command's own subcommands get the same help.
+  auto H = runCli("hw shwo t4");
+  CHECK(H.Exit == 2);
+  CHECK(firstLine(H.Err) == "opaudit: error: unknown hw command 'shwo'; did you mean 'show'? "
+                            "(`opaudit hw --help` lists them)");
   auto R = runCli("analyze");
   CHECK(R.Exit == 2);
   CHECK(R.Err == "opaudit: error: analyze: model is required\n");
