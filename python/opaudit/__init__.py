@@ -110,7 +110,7 @@ class LlmResult(Result):
 
 class DiffResult(Result):
     """:func:`diff`'s result: the fields of ``opaudit diff -f json`` (old,
-    new, totals, rows, budgets, ...), ``verdicts`` (one per budget: a
+    new, metrics, matching, totals, layers, budgets), ``verdicts`` (one per budget: a
     :class:`Record` with ``budget``, ``result`` — "within", "exceeded" or
     "unknown" — and ``message``), ``passed`` (every budget within, as the
     CLI's exit code 0), and the Markdown (a pull-request comment) and table
@@ -139,7 +139,8 @@ class DiffResult(Result):
         return self._table
 
     def __repr__(self):
-        return f"<opaudit.DiffResult {len(self.get('rows', []))} rows, passed={self.passed}>"
+        return (f"<opaudit.DiffResult {len(self.get('layers', []))} layers, "
+                f"passed={self.passed}>")
 
 
 class ReconcileResult(Result):
@@ -477,7 +478,7 @@ def diff(old, new, *, budgets=None, name_old=None, name_new=None, **analyze_kwar
         ``analyze_kwargs`` (dims, inputs, convention, hw, batch, ...).
     budgets: ["macs=+2%", "weight_bytes=+0", "latency=+5%"], as ``--budget``.
 
-    Returns a :class:`DiffResult` (``r.totals``, ``r.rows``, ``r.verdicts``,
+    Returns a :class:`DiffResult` (``r.totals.macs.delta``, ``r.layers``, ``r.verdicts``,
     ``r.passed``, ``r.to_json()``, ``r.to_markdown()``). Raises UsageError for
     a bad budget or one whose metric the options do not produce.
     """
