@@ -401,8 +401,9 @@ std::optional<SortBy> sortByFromName(llvm::StringRef S) {
   return std::nullopt;
 }
 
-View present(const Report &R) {
-  const ViewOptions &O = R.View;
+View present(const Report &R) { return present(R, R.View); }
+
+View present(const Report &R, const ViewOptions &O) {
   View V;
   V.HasOps = !R.Convention.empty();
   V.HasTraffic = R.Traffic.has_value();
@@ -432,8 +433,9 @@ View present(const Report &R) {
       ViewRow Row = layerRow(L);
       if (L.Depth) {
         Row.Depth = L.Depth;
-        Row.Label = std::string(2 * L.Depth, ' ') + "[" + L.Graph +
-                    (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role) + "] " + L.Name;
+        Row.Label = V.Texts.emplace_back(std::string(2 * L.Depth, ' ') + "[" + L.Graph +
+                                         (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role) +
+                                         "] " + L.Name);
       }
       V.Rows.push_back(std::move(Row));
     }
@@ -450,7 +452,7 @@ View present(const Report &R) {
       if (New) {
         ViewRow G;
         G.K = ViewRow::Group;
-        G.Label = Key;
+        G.Label = V.Texts.emplace_back(std::move(Key));
         V.Rows.push_back(G);
       }
       accumulate(V.Rows[It->second], layerRow(L));

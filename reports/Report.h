@@ -54,8 +54,10 @@ struct LayerRow {
   std::string OpsExpr;        ///< The ops formula; empty when unknown.
 
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
-  std::optional<LayerTraffic> Traffic;
-  std::optional<LayerRoofline> Roof; ///< Also needs --hw.
+  // Boxed (ir/IR.h): most reports have neither, and inline they would add 208
+  // bytes to every row.
+  Boxed<LayerTraffic> Traffic;
+  Boxed<LayerRoofline> Roof; ///< Also needs --hw.
   bool Unnamed = false;              ///< The file gives no name; Name was made up from the op type.
 };
 
