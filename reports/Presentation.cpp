@@ -427,6 +427,10 @@ View present(const Report &R, const ViewOptions &O) {
   // Subgraph rows are details under their control-flow row, which carries their cost.
   bool Details = O.ShowSubgraphs && S == SortBy::Order && !O.Top && O.Group == GroupBy::None;
   if (O.Group == GroupBy::None) {
+    // One row per layer: reserved, since growing by doubling would hold one and
+    // a half times the rows at the peak.
+    V.Rows.reserve(Details ? R.Rows.size()
+                           : llvm::count_if(R.Rows, [](const LayerRow &L) { return !L.Depth; }));
     for (const LayerRow &L : R.Rows) {
       if (L.Depth && !Details)
         continue;
