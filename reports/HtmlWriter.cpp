@@ -309,8 +309,9 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
       std::vector<std::pair<std::string, double>> B;
       for (const ViewRow &Row : WholeView(G, SortBy::Macs).Rows)
         if (Row.MacClass && Row.macs() && B.size() < Max)
-          B.emplace_back(G == GroupBy::OpType ? Row.Label.str() + " (" + std::to_string(Row.Layers) + ")"
-                                              : Row.Label.str(),
+          B.emplace_back(G == GroupBy::OpType
+                             ? Row.Label.str() + " (" + std::to_string(Row.Layers) + ")"
+                             : Row.Label.str(),
                          static_cast<double>(*Row.macs()));
       return B;
     };
@@ -328,8 +329,8 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
     std::vector<std::pair<std::string, double>> ByOp;
     for (const ViewRow &Row : WholeView(GroupBy::OpType, SortBy::Time).Rows)
       if (auto T = Row.Time.value(); T && *T > 0 && ByOp.size() < 10)
-        ByOp.emplace_back(Row.Label.str() + " (" + std::to_string(Row.Layers) + ", " + Row.bound() + ")",
-                          *T);
+        ByOp.emplace_back(
+            Row.Label.str() + " (" + std::to_string(Row.Layers) + ", " + Row.bound() + ")", *T);
     if (ByOp.empty())
       OS << "<p>No layer has a known time.</p>\n";
     else

@@ -322,10 +322,11 @@ std::string ViewRow::macsText() const {
     return groupDigits(*M);
   if (K == Layer && Source && !Source->MacsExpr.empty())
     return Source->MacsExpr;
-  if (K == Layer && Source && Source->MacsMin && Source->MacsMax)
-    return groupDigits(*Source->MacsMin) + ".." + groupDigits(*Source->MacsMax);
-  if (K == Layer && Source && !Source->MacsMinExpr.empty() && !Source->MacsMaxExpr.empty())
-    return Source->MacsMinExpr + ".." + Source->MacsMaxExpr;
+  const MacRange *B = K == Layer && Source ? Source->Range.get() : nullptr;
+  if (B && B->Min && B->Max)
+    return groupDigits(*B->Min) + ".." + groupDigits(*B->Max);
+  if (B && !B->MinExpr.empty() && !B->MaxExpr.empty())
+    return B->MinExpr + ".." + B->MaxExpr;
   return "?";
 }
 
@@ -437,9 +438,9 @@ View present(const Report &R, const ViewOptions &O) {
       ViewRow Row = layerRow(L);
       if (L.Depth) {
         Row.Depth = L.Depth;
-        Row.Label = V.Texts.emplace_back(std::string(2 * L.Depth, ' ') + "[" + L.Graph +
-                                         (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role) +
-                                         "] " + L.Name);
+        Row.Label = V.Texts.emplace_back(
+            std::string(2 * L.Depth, ' ') + "[" + L.Graph +
+            (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role.str()) + "] " + L.Name);
       }
       V.Rows.push_back(std::move(Row));
     }
