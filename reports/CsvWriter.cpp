@@ -56,7 +56,7 @@ void writeCsv(const Report &R, llvm::raw_ostream &OS) {
       if (auto S = Row.share(V.Total))
         Share = llvm::formatv("{0:f6}", *S).str();
     }
-    std::vector<std::string> F = {Row.Label,
+    std::vector<std::string> F = {Row.Label.str(),
                                   Kinds[Row.K],
                                   Row.OpType,
                                   std::to_string(Row.Layers),

@@ -116,10 +116,11 @@ DiffFigure rowMacs(const LayerRow &R) {
     return DiffFigure::unknown();
   if (!R.MacClass)
     return DiffFigure::none();
-  if (R.MacsMin && R.MacsMax)
-    return *R.MacsMin == *R.MacsMax ? DiffFigure::exact(*R.MacsMin)
-                                    : DiffFigure{Kind::Range, *R.MacsMin, *R.MacsMax, {}};
-  if (!R.MacsMinExpr.empty() || !R.MacsMaxExpr.empty())
+  const MacRange *B = R.Range.get();
+  if (B && B->Min && B->Max)
+    return *B->Min == *B->Max ? DiffFigure::exact(*B->Min)
+                              : DiffFigure{Kind::Range, *B->Min, *B->Max, {}};
+  if (B && (!B->MinExpr.empty() || !B->MaxExpr.empty()))
     return DiffFigure::unknown(); // a range with an open dim: no single formula
   if (R.Macs)
     return DiffFigure::exact(*R.Macs);

@@ -146,7 +146,7 @@ void rooflineChart(llvm::raw_ostream &OS, const Report &R, const View &Whole) {
     auto M = Row.BatchMacs.value();
     if (!X || !T || !M || *T <= 0 || *M <= 0 || *X <= 0)
       continue;
-    Pts.push_back({Row.Label, *X, static_cast<double>(*M) / *T, Row.bound() == "memory"});
+    Pts.push_back({Row.Label.str(), *X, static_cast<double>(*M) / *T, Row.bound() == "memory"});
   }
   OS << "<figure class=\"chart\" id=\"roofline\"><figcaption>Roofline: layers by arithmetic "
         "intensity (MACs per off-chip byte) and attained MACs/s on "
@@ -297,14 +297,10 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
 
   // Charts: always from the whole model, whatever --top/--group-by chose for the table.
   auto WholeView = [&](GroupBy G, SortBy S) {
-    Report Whole;
-    Whole.Rows = R.Rows;
-    Whole.Convention = R.Convention;
-    Whole.Traffic = R.Traffic;
-    Whole.Roof = R.Roof;
-    Whole.View.Group = G;
-    Whole.View.Sort = S;
-    return present(Whole);
+    ViewOptions Whole;
+    Whole.Group = G;
+    Whole.Sort = S;
+    return present(R, Whole);
   };
   OS << "<section><h2>Where the MACs are</h2><div class=\"charts\">\n";
   {
@@ -313,8 +309,9 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
       std::vector<std::pair<std::string, double>> B;
       for (const ViewRow &Row : WholeView(G, SortBy::Macs).Rows)
         if (Row.MacClass && Row.macs() && B.size() < Max)
-          B.emplace_back(G == GroupBy::OpType ? Row.Label + " (" + std::to_string(Row.Layers) + ")"
-                                              : Row.Label,
+          B.emplace_back(G == GroupBy::OpType
+                             ? Row.Label.str() + " (" + std::to_string(Row.Layers) + ")"
+                             : Row.Label.str(),
                          static_cast<double>(*Row.macs()));
       return B;
     };
@@ -332,8 +329,8 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
     std::vector<std::pair<std::string, double>> ByOp;
     for (const ViewRow &Row : WholeView(GroupBy::OpType, SortBy::Time).Rows)
       if (auto T = Row.Time.value(); T && *T > 0 && ByOp.size() < 10)
-        ByOp.emplace_back(Row.Label + " (" + std::to_string(Row.Layers) + ", " + Row.bound() + ")",
-                          *T);
+        ByOp.emplace_back(
+            Row.Label.str() + " (" + std::to_string(Row.Layers) + ", " + Row.bound() + ")", *T);
     if (ByOp.empty())
       OS << "<p>No layer has a known time.</p>\n";
     else

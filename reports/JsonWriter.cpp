@@ -265,11 +265,11 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           }
           optionalInt(J, "macs", L.Macs);
           optionalStr(J, "macs_expr", L.MacsExpr);
-          if (!L.MacsMinExpr.empty() || !L.MacsMaxExpr.empty()) {
-            optionalInt(J, "macs_min", L.MacsMin);
-            optionalInt(J, "macs_max", L.MacsMax);
-            optionalStr(J, "macs_min_expr", L.MacsMinExpr);
-            optionalStr(J, "macs_max_expr", L.MacsMaxExpr);
+          if (L.Range && (!L.Range->MinExpr.empty() || !L.Range->MaxExpr.empty())) {
+            optionalInt(J, "macs_min", L.Range->Min);
+            optionalInt(J, "macs_max", L.Range->Max);
+            optionalStr(J, "macs_min_expr", L.Range->MinExpr);
+            optionalStr(J, "macs_max_expr", L.Range->MaxExpr);
           }
           if (!L.Counted)
             J.attribute("counted", false);

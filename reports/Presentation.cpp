@@ -322,10 +322,11 @@ std::string ViewRow::macsText() const {
     return groupDigits(*M);
   if (K == Layer && Source && !Source->MacsExpr.empty())
     return Source->MacsExpr;
-  if (K == Layer && Source && Source->MacsMin && Source->MacsMax)
-    return groupDigits(*Source->MacsMin) + ".." + groupDigits(*Source->MacsMax);
-  if (K == Layer && Source && !Source->MacsMinExpr.empty() && !Source->MacsMaxExpr.empty())
-    return Source->MacsMinExpr + ".." + Source->MacsMaxExpr;
+  const MacRange *B = K == Layer && Source ? Source->Range.get() : nullptr;
+  if (B && B->Min && B->Max)
+    return groupDigits(*B->Min) + ".." + groupDigits(*B->Max);
+  if (B && !B->MinExpr.empty() && !B->MaxExpr.empty())
+    return B->MinExpr + ".." + B->MaxExpr;
   return "?";
 }
 
@@ -401,8 +402,9 @@ std::optional<SortBy> sortByFromName(llvm::StringRef S) {
   return std::nullopt;
 }
 
-View present(const Report &R) {
-  const ViewOptions &O = R.View;
+View present(const Report &R) { return present(R, R.View); }
+
+View present(const Report &R, const ViewOptions &O) {
   View V;
   V.HasOps = !R.Convention.empty();
   V.HasTraffic = R.Traffic.has_value();
@@ -426,14 +428,19 @@ View present(const Report &R) {
   // Subgraph rows are details under their control-flow row, which carries their cost.
   bool Details = O.ShowSubgraphs && S == SortBy::Order && !O.Top && O.Group == GroupBy::None;
   if (O.Group == GroupBy::None) {
+    // One row per layer: reserved, since growing by doubling would hold one and
+    // a half times the rows at the peak.
+    V.Rows.reserve(Details ? R.Rows.size()
+                           : llvm::count_if(R.Rows, [](const LayerRow &L) { return !L.Depth; }));
     for (const LayerRow &L : R.Rows) {
       if (L.Depth && !Details)
         continue;
       ViewRow Row = layerRow(L);
       if (L.Depth) {
         Row.Depth = L.Depth;
-        Row.Label = std::string(2 * L.Depth, ' ') + "[" + L.Graph +
-                    (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role) + "] " + L.Name;
+        Row.Label = V.Texts.emplace_back(
+            std::string(2 * L.Depth, ' ') + "[" + L.Graph +
+            (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role.str()) + "] " + L.Name);
       }
       V.Rows.push_back(std::move(Row));
     }
@@ -450,7 +457,7 @@ View present(const Report &R) {
       if (New) {
         ViewRow G;
         G.K = ViewRow::Group;
-        G.Label = Key;
+        G.Label = V.Texts.emplace_back(std::move(Key));
         V.Rows.push_back(G);
       }
       accumulate(V.Rows[It->second], layerRow(L));

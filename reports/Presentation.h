@@ -11,12 +11,14 @@
 
 #include "reports/Report.h"
 
+#include <deque>
+
 namespace opaudit {
 
 /// An exact integer summed over rows: the known part and how many members were unknown.
 struct KnownSum {
   int64_t Known = 0;
-  size_t Unknown = 0;
+  uint32_t Unknown = 0; ///< 16 bytes in all: a view holds eight per row.
   bool Overflow = false;
   void add(std::optional<int64_t> V);
   void add(const KnownSum &B);
@@ -51,22 +53,24 @@ struct SecondsSum {
 
 /// One presented row: a single layer, a group of layers, or `[other]`.
 struct ViewRow {
-  enum Kind { Layer, Group, Other };
+  enum Kind : uint8_t { Layer, Group, Other };
   Kind K = Layer;
-  std::string Label;  ///< Layer name, op type, scope, or "[other]".
+  bool MacClass = false; ///< Some member counts MACs.
+  bool Overflow = false; ///< A sum overflowed int64 (then the MACs are shown as unknown).
+  /// Layer name, op type, scope, "[other]" or "TOTAL": the layer's own name for
+  /// a layer row, else text the View owns (View::Texts); not copied per row.
+  llvm::StringRef Label;
   std::string OpType; ///< The op (with "domain::" when not ONNX) for a layer row; else empty.
   const LayerRow *Source = nullptr; ///< The layer behind a Layer row (shapes, formula).
   size_t Layers = 0;                ///< How many layers the row stands for.
   /// A subgraph node's row (If branch, Loop body, function body): a detail of
   /// the control-flow row above it, left out of the totals.
   unsigned Depth = 0;
-  bool MacClass = false;       ///< Some member counts MACs.
   int64_t KnownMacs = 0;       ///< Sum of the members' concrete MACs.
   size_t UnknownMacLayers = 0; ///< MAC-class members whose count is unknown or symbolic.
   int64_t Params = 0;
   int64_t SharedParams = 0;
   int64_t WeightBytes = 0;
-  bool Overflow = false; ///< A sum overflowed int64 (then the MACs are shown as unknown).
   // The analyses the options asked for (View::HasOps, HasTraffic, HasRoof say which).
   KnownSum Ops;                                     ///< Operations under the convention.
   KnownSum TrafficWeightBytes, ResidentWeightBytes; ///< At the traffic dtype.
@@ -118,6 +122,9 @@ struct View {
   size_t TrivialLayers = 0;  ///< Layers folded into [other] by --hide-trivial.
   /// The analysis columns, in order; every writer prints all of them.
   std::vector<ViewColumn> Columns;
+  /// The labels the rows point to that no LayerRow holds (groups, subgraph
+  /// rows); a deque keeps them in place as it grows and when the View moves.
+  std::deque<std::string> Texts;
   /// The cells of column I for Row.
   ViewCell cell(const ViewRow &Row, size_t I) const;
 };
@@ -128,6 +135,9 @@ bool isTrivial(const View &V, const ViewRow &Row);
 
 /// Builds the view of R under R.View.
 View present(const Report &R);
+/// Builds the view of R under O instead of R.View (the HTML report's charts).
+/// The view points into R's rows, so R must outlive it.
+View present(const Report &R, const ViewOptions &O);
 
 /// Name scope of a node name at most Depth components deep: "/layer1/layer1.0/conv1/Conv"
 /// -> "/layer1" at depth 1; names without a scope give "[root]".

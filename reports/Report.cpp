@@ -192,7 +192,7 @@ Report buildReport(Analysis &A, const Convention *Conv) {
       if (GC) {
         Row.Graph = GC->Path;
         Row.Depth = Depth;
-        Row.Role = subgraphRoleName(GC->Role).str();
+        Row.Role = subgraphRoleName(GC->Role);
       }
       for (ValueId Out : N.Outputs) {
         if (Out == kNoValue)
@@ -212,10 +212,11 @@ Report buildReport(Analysis &A, const Convention *Conv) {
       Row.Macs = C.Macs ? C.Macs.asConst() : std::nullopt;
       Row.MacsExpr = exprText(S, C.Macs);
       if (C.Macs != C.MacsMin || C.Macs != C.MacsMax) {
-        Row.MacsMin = C.MacsMin ? C.MacsMin.asConst() : std::nullopt;
-        Row.MacsMax = C.MacsMax ? C.MacsMax.asConst() : std::nullopt;
-        Row.MacsMinExpr = exprText(S, C.MacsMin);
-        Row.MacsMaxExpr = exprText(S, C.MacsMax);
+        MacRange &B = Row.Range.emplace();
+        B.Min = C.MacsMin ? C.MacsMin.asConst() : std::nullopt;
+        B.Max = C.MacsMax ? C.MacsMax.asConst() : std::nullopt;
+        B.MinExpr = exprText(S, C.MacsMin);
+        B.MaxExpr = exprText(S, C.MacsMax);
       }
       if (Row.MacClass && Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
         Row.MacShare = static_cast<double>(*Row.Macs) / static_cast<double>(*R.TotalMacs);

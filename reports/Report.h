@@ -20,6 +20,12 @@ struct OutputInfo {
   std::optional<std::vector<std::string>> Dims; ///< Each dim as text ("?" when unknown).
 };
 
+/// The bounds of a layer's MACs when they are a range.
+struct MacRange {
+  std::optional<int64_t> Min, Max; ///< Exact bounds, when known and concrete.
+  std::string MinExpr, MaxExpr;    ///< Their formulas; empty when unknown.
+};
+
 struct LayerRow {
   std::string Name; ///< Node name, or its first output's name when the file has none.
   /// The graph the node sits in: "" for the main graph, else a path such as
@@ -28,12 +34,12 @@ struct LayerRow {
   std::string Graph;
   unsigned Depth = 0;    ///< Nesting depth of Graph (0 for the main graph).
   NodeId Node = kNoNode; ///< The node in its graph (a stable reference with Graph).
-  std::string Role;      ///< For subgraph rows: "runs", "taken", "not taken", "conditional".
-  bool Counted = true;   ///< False: no rule knows the operator; nothing was counted.
+  /// For subgraph rows: "runs", "taken", "not taken", "conditional" (static text).
+  llvm::StringRef Role;
+  bool Counted = true; ///< False: no rule knows the operator; nothing was counted.
   /// Bounds of the MACs when they are a range (an If whose condition depends
-  /// on the data); equal to Macs otherwise.
-  std::optional<int64_t> MacsMin, MacsMax;
-  std::string MacsMinExpr, MacsMaxExpr;
+  /// on the data); unset otherwise. Boxed: few rows have one.
+  Boxed<MacRange> Range;
   std::string OpType;
   std::string Domain;
   OpClass Class = OpClass::Other;
@@ -54,9 +60,11 @@ struct LayerRow {
   std::string OpsExpr;        ///< The ops formula; empty when unknown.
 
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
-  std::optional<LayerTraffic> Traffic;
-  std::optional<LayerRoofline> Roof; ///< Also needs --hw.
-  bool Unnamed = false;              ///< The file gives no name; Name was made up from the op type.
+  // Boxed (ir/IR.h): most reports have neither, and inline they would add 208
+  // bytes to every row.
+  Boxed<LayerTraffic> Traffic;
+  Boxed<LayerRoofline> Roof; ///< Also needs --hw.
+  bool Unnamed = false;      ///< The file gives no name; Name was made up from the op type.
 };
 
 /// A graph input (initializers excluded): its dtype and dims as the analysis

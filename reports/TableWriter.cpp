@@ -7,6 +7,7 @@
 #include "reports/Presentation.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -50,51 +51,65 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   OS << "\n";
 
   const bool Layers = R.View.Group == GroupBy::None;
-  std::vector<std::vector<std::string>> Cells;
-  Cells.push_back({V.Heading, Layers ? "op" : "layers", Layers ? "output shape" : "", "MACs",
-                   "%MACs", "params", "weight bytes"});
-  for (const ViewColumn &C : V.Columns)
-    Cells.back().push_back(C.Title);
-  auto Row = [&](const ViewRow &Row, const std::string &Macs) {
+  // The cells are made twice, once to size the columns and once to print them,
+  // so that no more than one row's cells are held: on a graph of a million
+  // nodes every cell held at once would cost as much as the report itself.
+  const size_t NCols = 7 + V.Columns.size();
+  using Cells = llvm::SmallVector<std::string, 12>;
+  auto Heading = [&](Cells &C) {
+    C.assign({V.Heading, Layers ? "op" : "layers", Layers ? "output shape" : "", "MACs", "%MACs",
+              "params", "weight bytes"});
+    for (const ViewColumn &Col : V.Columns)
+      C.push_back(Col.Title);
+  };
+  auto Row = [&](Cells &C, const ViewRow &Row, std::string Macs) {
     auto S = Row.share(V.Total);
     std::string Share = S ? llvm::formatv("{0:f1}", *S * 100).str() : "";
     bool Shared = Row.Source && Row.Source->Shared;
     std::string Params = Row.Params || !Shared ? groupDigits(Row.Params) : "0";
     if (Row.SharedParams)
       Params += " (+" + groupDigits(Row.SharedParams) + " shared)";
-    std::vector<std::string> C = {printable(Row.Label, Row.Depth ? 48 + 2 * Row.Depth + 64 : 48),
-                                  Layers ? printable(Row.OpType, 32) : std::to_string(Row.Layers),
-                                  Row.Source ? printable(shapeText(*Row.Source), 40) : "",
-                                  Macs,
-                                  Share,
-                                  Params,
-                                  groupDigits(Row.WeightBytes)};
+    C.assign({printable(Row.Label, Row.Depth ? 48 + 2 * Row.Depth + 64 : 48),
+              Layers ? printable(Row.OpType, 32) : std::to_string(Row.Layers),
+              Row.Source ? printable(shapeText(*Row.Source), 40) : "", std::move(Macs),
+              std::move(Share), std::move(Params), groupDigits(Row.WeightBytes)});
     for (size_t I = 0; I < V.Columns.size(); ++I)
       C.push_back(printable(V.cell(Row, I).Text, 60));
-    Cells.push_back(std::move(C));
   };
-  for (const ViewRow &R0 : V.Rows)
-    Row(R0, printable(R0.macsText(), 200));
   std::string TotalMacs = V.Total.macs()             ? groupDigits(*V.Total.macs())
                           : !V.TotalMacsExpr.empty() ? V.TotalMacsExpr
                           : R.TotalMacsMin && R.TotalMacsMax
                               ? groupDigits(*R.TotalMacsMin) + ".." + groupDigits(*R.TotalMacsMax)
                           : R.TotalMacsKnown ? ">= " + groupDigits(*R.TotalMacsKnown)
                                              : "?";
-  Row(V.Total, TotalMacs);
-  Cells.back()[1] = Layers ? "" : std::to_string(V.Total.Layers);
-  const size_t NCols = Cells.front().size();
+  auto TotalRow = [&](Cells &C) {
+    Row(C, V.Total, TotalMacs);
+    C[1] = Layers ? "" : std::to_string(V.Total.Layers);
+  };
+  // Cells of line I: the heading, the rows, then the totals.
+  const size_t NLines = V.Rows.size() + 2;
+  auto Line = [&](Cells &C, size_t I) {
+    if (I == 0)
+      Heading(C);
+    else if (I + 1 == NLines)
+      TotalRow(C);
+    else
+      Row(C, V.Rows[I - 1], printable(V.Rows[I - 1].macsText(), 200));
+  };
   std::vector<size_t> W(NCols);
-  for (const auto &Row : Cells)
-    for (size_t I = 0; I < NCols; ++I)
-      W[I] = std::max(W[I], Row[I].size());
+  Cells C;
+  for (size_t I = 0; I < NLines; ++I) {
+    Line(C, I);
+    for (size_t J = 0; J < NCols; ++J)
+      W[J] = std::max(W[J], C[J].size());
+  }
   // Colour only on a terminal (raw_ostream::has_colors is false for pipes and
   // files): the header and TOTAL in bold, unknown cells in yellow.
   const bool Color = OS.has_colors();
   auto Right = [&](size_t I) {
     return I >= 3 ? (I < 7 || V.Columns[I - 7].Numeric) : (I == 1 && !Layers);
   };
-  auto Emit = [&](const std::vector<std::string> &Row, bool Bold) {
+  auto Emit = [&](const Cells &Row, bool Bold) {
     if (Color && Bold)
       OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, /*Bold=*/true);
     for (size_t I = 0; I < NCols; ++I) {
@@ -118,10 +133,11 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
   size_t Width = 0;
   for (size_t X : W)
     Width += X + 2;
-  for (size_t I = 0; I < Cells.size(); ++I) {
-    if (I + 1 == Cells.size() || I == 1)
+  for (size_t I = 0; I < NLines; ++I) {
+    if (I + 1 == NLines || I == 1)
       OS << std::string(Width - 2, '-') << "\n";
-    Emit(Cells[I], I == 0 || I + 1 == Cells.size());
+    Line(C, I);
+    Emit(C, I == 0 || I + 1 == NLines);
   }
   OS << "\n";
   if (R.TotalMacs)
