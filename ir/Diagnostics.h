@@ -16,6 +16,14 @@ enum class Severity { Error, Warning, Note };
 llvm::StringRef severityName(Severity S);
 
 struct Diagnostic {
+  Diagnostic() = default;
+  /// Most diagnostics give a severity, a node and a message; the code and
+  /// path are filled in by the pass or the report when not given here.
+  Diagnostic(Severity Level, std::string Node, std::string Message, std::string Code = {},
+             std::string Path = {}, size_t Dependents = 0)
+      : Level(Level), Node(std::move(Node)), Message(std::move(Message)), Code(std::move(Code)),
+        Path(std::move(Path)), Dependents(Dependents) {}
+
   Severity Level = Severity::Warning;
   std::string Node; ///< Node label ("Conv 'conv1'"), empty when about the whole model.
   std::string Message;
