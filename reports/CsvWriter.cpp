@@ -58,7 +58,7 @@ void writeCsv(const Report &R, llvm::raw_ostream &OS) {
     }
     std::vector<std::string> F = {Row.Label.str(),
                                   Kinds[Row.K],
-                                  Row.OpType,
+                                  Row.OpType.str(),
                                   std::to_string(Row.Layers),
                                   Row.Source ? shapeText(*Row.Source) : "",
                                   Macs,

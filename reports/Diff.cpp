@@ -125,7 +125,7 @@ DiffFigure rowMacs(const LayerRow &R) {
   if (R.Macs)
     return DiffFigure::exact(*R.Macs);
   if (!R.MacsExpr.empty())
-    return {Kind::Formula, 0, 0, R.MacsExpr};
+    return {Kind::Formula, 0, 0, R.MacsExpr.str()};
   return DiffFigure::unknown();
 }
 
@@ -139,11 +139,11 @@ DiffFigure totalMacs(const Report &R) {
   return DiffFigure::unknown();
 }
 
-DiffFigure exprFigure(const std::optional<int64_t> &V, const std::string &E) {
+DiffFigure exprFigure(const std::optional<int64_t> &V, llvm::StringRef E) {
   if (V)
     return DiffFigure::exact(*V);
   if (!E.empty())
-    return {Kind::Formula, 0, 0, E};
+    return {Kind::Formula, 0, 0, E.str()};
   return DiffFigure::unknown();
 }
 
@@ -159,7 +159,7 @@ std::string shapeText(const LayerRow &R) {
     return "?";
   std::string S;
   for (size_t I = 0; I < O.Dims->size(); ++I)
-    S += (I ? "x" : "") + (*O.Dims)[I];
+    S += (I ? "x" : "") + (*O.Dims)[I].str();
   return S;
 }
 
@@ -259,13 +259,13 @@ DiffReport diffReports(const Report &Old, const Report &New) {
   for (size_t K = 0; K < OldRows.size(); ++K)
     if (MatchOfOld[K] == kNone) {
       const LayerRow &R = Old.Rows[OldRows[K]];
-      OldByOp[R.Domain + "::" + R.OpType].push_back(K);
+      OldByOp[(R.Domain + "::" + R.OpType).str()].push_back(K);
     }
   for (size_t K = 0; K < NewRows.size(); ++K) {
     if (MatchOfNew[K] != kNone)
       continue;
     const LayerRow &R = New.Rows[NewRows[K]];
-    auto It = OldByOp.find(R.Domain + "::" + R.OpType);
+    auto It = OldByOp.find((R.Domain + "::" + R.OpType).str());
     if (It == OldByOp.end() || It->second.empty())
       continue;
     MatchOfNew[K] = It->second.front();
@@ -286,16 +286,16 @@ DiffReport diffReports(const Report &Old, const Report &New) {
     const LayerRow *O = OK == kNone ? nullptr : &Old.Rows[OldRows[OK]];
     const LayerRow *N = NK == kNone ? nullptr : &New.Rows[NewRows[NK]];
     if (O) {
-      Row.OldName = O->Name;
+      Row.OldName = O->Name.str();
       Row.OldShape = shapeText(*O);
       fillSide(D, Old, O, Row.Cells, true);
     }
     if (N) {
-      Row.NewName = N->Name;
+      Row.NewName = N->Name.str();
       Row.NewShape = shapeText(*N);
       fillSide(D, New, N, Row.Cells, false);
     }
-    Row.OpType = N ? N->OpType : O->OpType;
+    Row.OpType = (N ? N->OpType : O->OpType).str();
     bool Differs = finishCells(D, Row.Cells);
     if (!O) {
       Row.St = DiffRow::Status::Added;

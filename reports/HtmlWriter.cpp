@@ -142,8 +142,8 @@ void rooflineChart(llvm::raw_ostream &OS, const Report &R, const View &Whole) {
   std::vector<Pt> Pts;
   for (const ViewRow &Row : Whole.Rows) {
     auto X = Row.intensity();
-    auto T = Row.Time.value();
-    auto M = Row.BatchMacs.value();
+    auto T = Row.sums().Time.value();
+    auto M = Row.sums().BatchMacs.value();
     if (!X || !T || !M || *T <= 0 || *M <= 0 || *X <= 0)
       continue;
     Pts.push_back({Row.Label.str(), *X, static_cast<double>(*M) / *T, Row.bound() == "memory"});
@@ -328,7 +328,7 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
     OS << "<section><h2>Where the time is</h2><div class=\"charts\">\n";
     std::vector<std::pair<std::string, double>> ByOp;
     for (const ViewRow &Row : WholeView(GroupBy::OpType, SortBy::Time).Rows)
-      if (auto T = Row.Time.value(); T && *T > 0 && ByOp.size() < 10)
+      if (auto T = Row.sums().Time.value(); T && *T > 0 && ByOp.size() < 10)
         ByOp.emplace_back(
             Row.Label.str() + " (" + std::to_string(Row.Layers) + ", " + Row.bound() + ")", *T);
     if (ByOp.empty())

@@ -15,7 +15,7 @@ void optionalInt(llvm::json::OStream &J, llvm::StringRef Key, std::optional<int6
     J.attribute(Key, nullptr);
 }
 
-void optionalStr(llvm::json::OStream &J, llvm::StringRef Key, const std::string &V) {
+void optionalStr(llvm::json::OStream &J, llvm::StringRef Key, llvm::StringRef V) {
   if (V.empty())
     J.attribute(Key, nullptr);
   else
@@ -295,7 +295,7 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
                   return;
                 }
                 J.attributeArray("shape", [&] {
-                  for (const std::string &D : *O.Dims) {
+                  for (llvm::StringRef D : *O.Dims) {
                     int64_t N;
                     if (!llvm::StringRef(D).getAsInteger(10, N))
                       J.value(N);

@@ -61,14 +61,16 @@ void writeNetron(const Report &R, llvm::raw_ostream &OS) {
         const LayerRow &L = *Row.Source;
         if (L.Unnamed) // Netron could not match the made-up "<op>_<index>".
           continue;
-        std::string Target = L.Name.substr(0, L.Name.find('\n'));
+        std::string Target = L.Name.substr(0, L.Name.find('\n')).str();
         if (L.MacClass) {
           if (L.Macs)
             metric(J, "node", Target, "macs", *L.Macs);
           else if (!L.MacsExpr.empty())
             metric(J, "node", Target, "macs", L.MacsExpr);
-          if (L.MacShare)
-            metric(J, "node", Target, "macs_percent", std::round(*L.MacShare * 1e4) / 100.0);
+          if (L.Macs && R.TotalMacs && *R.TotalMacs > 0) {
+            double Share = static_cast<double>(*L.Macs) / static_cast<double>(*R.TotalMacs);
+            metric(J, "node", Target, "macs_percent", std::round(Share * 1e4) / 100.0);
+          }
         }
         if (L.Params)
           metric(J, "node", Target, "parameters", L.Params);

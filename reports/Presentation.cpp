@@ -41,23 +41,19 @@ void accumulate(ViewRow &A, const ViewRow &B) {
   A.Overflow |= addChecked(A.Params, B.Params);
   A.Overflow |= addChecked(A.SharedParams, B.SharedParams);
   A.Overflow |= addChecked(A.WeightBytes, B.WeightBytes);
-  A.Ops.add(B.Ops);
-  A.TrafficWeightBytes.add(B.TrafficWeightBytes);
-  A.ResidentWeightBytes.add(B.ResidentWeightBytes);
-  A.ActIn.add(B.ActIn);
-  A.ActOut.add(B.ActOut);
-  A.Offchip.add(B.Offchip);
-  A.BatchMacs.add(B.BatchMacs);
-  A.Compute.add(B.Compute);
-  A.Memory.add(B.Memory);
-  A.Time.add(B.Time);
+  if (B.Sums) {
+    if (!A.Sums)
+      A.Sums.emplace();
+    A.Sums->add(*B.Sums);
+  }
 }
 
-ViewRow layerRow(const LayerRow &L) {
+/// The view row of one layer. Analyses: the view has an analysis column, so
+/// the row keeps its sums (an unknown figure counts there as an unknown member).
+ViewRow layerRow(const LayerRow &L, bool Analyses) {
   ViewRow V;
   V.K = ViewRow::Layer;
   V.Label = L.Name;
-  V.OpType = L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType;
   V.Source = &L;
   V.Layers = 1;
   V.MacClass = L.MacClass;
@@ -70,20 +66,23 @@ ViewRow layerRow(const LayerRow &L) {
   V.Params = L.Params;
   V.SharedParams = L.SharedParams;
   V.WeightBytes = L.WeightBytes;
-  V.Ops.add(L.Ops);
+  if (!Analyses)
+    return V;
+  ViewSums &S = V.Sums.emplace();
+  S.Ops.add(L.Ops);
   if (L.Traffic) {
     const LayerTraffic &T = *L.Traffic;
-    V.TrafficWeightBytes.add(T.WeightBytes);
-    V.ResidentWeightBytes.add(T.Resident ? T.WeightBytes : 0);
-    V.ActIn.add(T.InBytes);
-    V.ActOut.add(T.OutBytes);
-    V.Offchip.add(T.OffchipBytes);
-    V.BatchMacs.add(L.MacClass ? T.Macs : std::optional<int64_t>(0));
+    S.TrafficWeightBytes.add(T.WeightBytes);
+    S.ResidentWeightBytes.add(T.Resident ? T.WeightBytes : 0);
+    S.ActIn.add(T.InBytes);
+    S.ActOut.add(T.OutBytes);
+    S.Offchip.add(T.OffchipBytes);
+    S.BatchMacs.add(L.MacClass ? T.Macs : std::optional<int64_t>(0));
   }
   if (L.Roof) {
-    V.Compute.add(L.Roof->ComputeSeconds);
-    V.Memory.add(L.Roof->MemorySeconds);
-    V.Time.add(L.Roof->Seconds);
+    S.Compute.add(L.Roof->ComputeSeconds);
+    S.Memory.add(L.Roof->MemorySeconds);
+    S.Time.add(L.Roof->Seconds);
   }
   return V;
 }
@@ -98,9 +97,10 @@ bool heavier(SortBy S, const ViewRow &A, const ViewRow &B) {
       return {1, R.WeightBytes};
     case SortBy::Time: {
       // Nanoseconds keep the key an integer; sub-ns differences do not order layers.
-      auto T = R.Time.value();
+      const SecondsSum &Time = R.sums().Time;
+      auto T = Time.value();
       return T ? std::pair<int, int64_t>{1, static_cast<int64_t>(*T * 1e12)}
-               : std::pair<int, int64_t>{0, static_cast<int64_t>(R.Time.Known * 1e12)};
+               : std::pair<int, int64_t>{0, static_cast<int64_t>(Time.Known * 1e12)};
     }
     default: {
       auto M = R.macs();
@@ -129,11 +129,11 @@ std::string shortest(double V) {
 }
 
 /// A cell of an exact count: digits, "?" when unknown.
-ViewCell countCell(const KnownSum &S, const std::string &Expr = "") {
+ViewCell countCell(const KnownSum &S, llvm::StringRef Expr = "") {
   if (auto V = S.value())
     return {groupDigits(*V), std::to_string(*V), static_cast<double>(*V)};
   if (!Expr.empty())
-    return {Expr, Expr, std::nullopt};
+    return {Expr.str(), Expr.str(), std::nullopt};
   return {"?", "?", std::nullopt};
 }
 } // namespace
@@ -160,14 +160,14 @@ std::vector<std::string> summaryLines(const Report &R, const View &V) {
   std::vector<std::string> L;
   if (V.HasOps) {
     std::string S = "ops: ";
-    if (auto O = V.Total.Ops.value())
+    if (auto O = V.Total.sums().Ops.value())
       S += humanCount(static_cast<double>(*O)) + " (" + groupDigits(*O) + ")";
     else
       S += V.TotalOpsExpr.empty() ? "?" : V.TotalOpsExpr;
     L.push_back(S + " under convention '" + R.Convention + "'");
   }
   if (V.HasTraffic) {
-    auto B = V.Total.Offchip.value();
+    auto B = V.Total.sums().Offchip.value();
     std::string S = "off-chip: " + (B ? groupDigits(*B) : std::string("?")) + " bytes per batch";
     if (auto X = V.Total.intensity())
       S += ", " + fixed(*X, 2) + " MACs per byte";
@@ -180,7 +180,7 @@ std::vector<std::string> summaryLines(const Report &R, const View &V) {
     L.push_back("roofline: " + Bound + "-bound; latency " + Sec(F.LatencySeconds) +
                 " per batch (compute " + Sec(F.ComputeSeconds) + ", memory " +
                 Sec(F.MemorySeconds) + ", overlapped across layers); the time column sums to " +
-                Sec(V.Total.Time.value()) + ", each layer's max without overlap");
+                Sec(V.Total.sums().Time.value()) + ", each layer's max without overlap");
     L.push_back("inferences/s: <= " +
                 (F.InferencesPerSecond ? fixed(*F.InferencesPerSecond, 2) : std::string("?")) +
                 " at 100% MAC utilization");
@@ -252,16 +252,35 @@ std::string shortFormula(llvm::StringRef Expr, size_t Max) {
   return S + ")";
 }
 
+void ViewSums::add(const ViewSums &B) {
+  Ops.add(B.Ops);
+  TrafficWeightBytes.add(B.TrafficWeightBytes);
+  ResidentWeightBytes.add(B.ResidentWeightBytes);
+  ActIn.add(B.ActIn);
+  ActOut.add(B.ActOut);
+  Offchip.add(B.Offchip);
+  BatchMacs.add(B.BatchMacs);
+  Compute.add(B.Compute);
+  Memory.add(B.Memory);
+  Time.add(B.Time);
+}
+
+const ViewSums &ViewRow::sums() const {
+  static const ViewSums None;
+  return Sums ? *Sums : None;
+}
+
 std::optional<double> ViewRow::intensity() const {
-  auto M = BatchMacs.value();
-  auto B = Offchip.value();
+  auto M = sums().BatchMacs.value();
+  auto B = sums().Offchip.value();
   if (!M || !B || *B <= 0)
     return std::nullopt;
   return static_cast<double>(*M) / static_cast<double>(*B);
 }
 
 std::string ViewRow::bound() const {
-  auto T = Time.value();
+  const ViewSums &S = sums();
+  auto T = S.Time.value();
   if (!T)
     return "?";
   if (*T == 0)
@@ -269,18 +288,19 @@ std::string ViewRow::bound() const {
   // A layer is bound by the larger of its two times; a group by the larger of their sums.
   if (K == Layer && Source && Source->Roof)
     return Source->Roof->MemoryBound ? "memory" : "compute";
-  return Memory.Known > Compute.Known ? "memory" : "compute";
+  return S.Memory.Known > S.Compute.Known ? "memory" : "compute";
 }
 
 bool isTrivial(const View &V, const ViewRow &Row) {
   if (Row.K == ViewRow::Other || Row.macs() != std::optional<int64_t>(0) || Row.Params ||
       Row.WeightBytes || Row.SharedParams)
     return false;
-  if (V.HasOps && Row.Ops.value() != std::optional<int64_t>(0))
+  const ViewSums &S = Row.sums();
+  if (V.HasOps && S.Ops.value() != std::optional<int64_t>(0))
     return false;
-  if (V.HasTraffic && Row.Offchip.value() != std::optional<int64_t>(0))
+  if (V.HasTraffic && S.Offchip.value() != std::optional<int64_t>(0))
     return false;
-  if (V.HasRoof && Row.Time.value() != std::optional<double>(0))
+  if (V.HasRoof && S.Time.value() != std::optional<double>(0))
     return false;
   return true;
 }
@@ -288,19 +308,20 @@ bool isTrivial(const View &V, const ViewRow &Row) {
 ViewCell View::cell(const ViewRow &Row, size_t I) const {
   const std::string &Key = Columns[I].Key;
   bool IsTotal = &Row == &Total;
+  const ViewSums &S = Row.sums();
   if (Key == "ops") {
-    std::string Expr = IsTotal                                 ? TotalOpsExpr
-                       : Row.K == ViewRow::Layer && Row.Source ? Row.Source->OpsExpr
-                                                               : "";
-    return countCell(Row.Ops, Row.Ops.value() ? "" : Expr);
+    llvm::StringRef Expr = IsTotal                                 ? TotalOpsExpr
+                           : Row.K == ViewRow::Layer && Row.Source ? Row.Source->OpsExpr
+                                                                   : "";
+    return countCell(S.Ops, S.Ops.value() ? llvm::StringRef() : Expr);
   }
   if (Key == "offchip_bytes")
-    return countCell(Row.Offchip);
+    return countCell(S.Offchip);
   if (Key == "arithmetic_intensity") {
     if (auto X = Row.intensity())
       return {fixed(*X, 2), shortest(*X), *X};
     // Unknown bytes or MACs are "?"; nothing crossing the chip has no ratio.
-    bool Unknown = !Row.Offchip.value() || !Row.BatchMacs.value();
+    bool Unknown = !S.Offchip.value() || !S.BatchMacs.value();
     return {Unknown ? "?" : "-", Unknown ? "?" : "", std::nullopt};
   }
   if (Key == "bound") {
@@ -308,7 +329,7 @@ ViewCell View::cell(const ViewRow &Row, size_t I) const {
     return {B, B == "-" ? "" : B, std::nullopt};
   }
   if (Key == "latency_seconds") {
-    if (auto T = Row.Time.value())
+    if (auto T = S.Time.value())
       return {secondsText(*T), shortest(*T), *T};
     return {"?", "?", std::nullopt};
   }
@@ -321,7 +342,7 @@ std::string ViewRow::macsText() const {
   if (auto M = macs())
     return groupDigits(*M);
   if (K == Layer && Source && !Source->MacsExpr.empty())
-    return Source->MacsExpr;
+    return Source->MacsExpr.str();
   const MacRange *B = K == Layer && Source ? Source->Range.get() : nullptr;
   if (B && B->Min && B->Max)
     return groupDigits(*B->Min) + ".." + groupDigits(*B->Max);
@@ -362,10 +383,10 @@ std::string shapeText(const LayerRow &L) {
     S = "scalar";
   } else {
     for (size_t I = 0; I < O.Dims->size(); ++I) {
-      const std::string &D = (*O.Dims)[I];
+      llvm::StringRef D = (*O.Dims)[I];
       bool Atom = llvm::all_of(
           D, [](char C) { return isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '?'; });
-      S += (I ? "x" : "") + (Atom ? D : "(" + D + ")");
+      S += (I ? "x" : "") + (Atom ? D.str() : "(" + D.str() + ")");
     }
   }
   if (L.Outputs.size() > 1)
@@ -409,6 +430,7 @@ View present(const Report &R, const ViewOptions &O) {
   V.HasOps = !R.Convention.empty();
   V.HasTraffic = R.Traffic.has_value();
   V.HasRoof = R.Roof && R.Roof->Available;
+  bool Analyses = V.HasOps || V.HasTraffic || V.HasRoof;
   if (V.HasOps)
     V.Columns.push_back({"ops", "ops", true});
   if (V.HasTraffic) {
@@ -435,12 +457,15 @@ View present(const Report &R, const ViewOptions &O) {
     for (const LayerRow &L : R.Rows) {
       if (L.Depth && !Details)
         continue;
-      ViewRow Row = layerRow(L);
+      ViewRow Row = layerRow(L, Analyses);
+      Row.OpType = L.Domain.empty()
+                       ? llvm::StringRef(L.OpType)
+                       : llvm::StringRef(V.Texts.emplace_back((L.Domain + "::" + L.OpType).str()));
       if (L.Depth) {
         Row.Depth = L.Depth;
         Row.Label = V.Texts.emplace_back(
-            std::string(2 * L.Depth, ' ') + "[" + L.Graph +
-            (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role.str()) + "] " + L.Name);
+            std::string(2 * L.Depth, ' ') + "[" + L.Graph.str() +
+            (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role.str()) + "] " + L.Name.str());
       }
       V.Rows.push_back(std::move(Row));
     }
@@ -451,7 +476,7 @@ View present(const Report &R, const ViewOptions &O) {
       if (L.Depth)
         continue;
       std::string Key = O.Group == GroupBy::OpType
-                            ? (L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType)
+                            ? (L.Domain.empty() ? L.OpType : L.Domain + "::" + L.OpType).str()
                             : scopeOf(L.Name, O.ScopeDepth);
       auto [It, New] = Index.try_emplace(Key, V.Rows.size());
       if (New) {
@@ -460,7 +485,7 @@ View present(const Report &R, const ViewOptions &O) {
         G.Label = V.Texts.emplace_back(std::move(Key));
         V.Rows.push_back(G);
       }
-      accumulate(V.Rows[It->second], layerRow(L));
+      accumulate(V.Rows[It->second], layerRow(L, Analyses));
     }
   }
   ViewRow Other;
@@ -501,7 +526,7 @@ View present(const Report &R, const ViewOptions &O) {
   V.Total.MacClass = true;
   if (!V.Total.macs())
     V.TotalMacsExpr = R.TotalMacsExpr;
-  if (!V.Total.Ops.value())
+  if (!V.Total.sums().Ops.value())
     V.TotalOpsExpr = R.TotalOpsExpr;
   return V;
 }

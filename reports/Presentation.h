@@ -51,32 +51,46 @@ struct SecondsSum {
   }
 };
 
+/// The sums of the analysis columns (ops, traffic, roofline) over a row's
+/// members. Only a view with one of those columns keeps them: boxed in each
+/// row, because inline they would be 184 of a row's bytes in every report.
+struct ViewSums {
+  KnownSum Ops;                                     ///< Operations under the convention.
+  KnownSum TrafficWeightBytes, ResidentWeightBytes; ///< At the traffic dtype.
+  KnownSum ActIn, ActOut, Offchip;  ///< Activation bytes and off-chip bytes, per batch.
+  KnownSum BatchMacs;               ///< MACs of the whole batch (the intensity's numerator).
+  SecondsSum Compute, Memory, Time; ///< Roofline seconds per batch; Time = sum of the max.
+  void add(const ViewSums &B);
+};
+
 /// One presented row: a single layer, a group of layers, or `[other]`.
 struct ViewRow {
   enum Kind : uint8_t { Layer, Group, Other };
   Kind K = Layer;
   bool MacClass = false; ///< Some member counts MACs.
   bool Overflow = false; ///< A sum overflowed int64 (then the MACs are shown as unknown).
-  /// Layer name, op type, scope, "[other]" or "TOTAL": the layer's own name for
-  /// a layer row, else text the View owns (View::Texts); not copied per row.
-  llvm::StringRef Label;
-  std::string OpType; ///< The op (with "domain::" when not ONNX) for a layer row; else empty.
-  const LayerRow *Source = nullptr; ///< The layer behind a Layer row (shapes, formula).
-  size_t Layers = 0;                ///< How many layers the row stands for.
   /// A subgraph node's row (If branch, Loop body, function body): a detail of
   /// the control-flow row above it, left out of the totals.
   unsigned Depth = 0;
-  int64_t KnownMacs = 0;       ///< Sum of the members' concrete MACs.
-  size_t UnknownMacLayers = 0; ///< MAC-class members whose count is unknown or symbolic.
+  /// Layer name, op type, scope, "[other]" or "TOTAL": the layer's own name for
+  /// a layer row, else text the View owns (View::Texts); not copied per row.
+  llvm::StringRef Label;
+  /// The op (with "domain::" when not ONNX) for a layer row, pointing at the
+  /// layer's op type or at View::Texts; else empty.
+  llvm::StringRef OpType;
+  const LayerRow *Source = nullptr; ///< The layer behind a Layer row (shapes, formula).
+  size_t Layers = 0;                ///< How many layers the row stands for.
+  int64_t KnownMacs = 0;            ///< Sum of the members' concrete MACs.
+  size_t UnknownMacLayers = 0;      ///< MAC-class members whose count is unknown or symbolic.
   int64_t Params = 0;
   int64_t SharedParams = 0;
   int64_t WeightBytes = 0;
-  // The analyses the options asked for (View::HasOps, HasTraffic, HasRoof say which).
-  KnownSum Ops;                                     ///< Operations under the convention.
-  KnownSum TrafficWeightBytes, ResidentWeightBytes; ///< At the traffic dtype.
-  KnownSum ActIn, ActOut, Offchip;  ///< Activation bytes and off-chip bytes, per batch.
-  KnownSum BatchMacs;               ///< MACs of the whole batch (the intensity's numerator).
-  SecondsSum Compute, Memory, Time; ///< Roofline seconds per batch; Time = sum of the max.
+  /// The analysis columns' sums, set when the view has one (View::HasOps,
+  /// HasTraffic, HasRoof say which).
+  Boxed<ViewSums> Sums;
+
+  /// The analysis sums; all zero when the view has no analysis column.
+  const ViewSums &sums() const;
 
   /// The exact MACs when every member's count is known.
   std::optional<int64_t> macs() const {

@@ -12,6 +12,20 @@
 
 namespace opaudit {
 
+llvm::ArrayRef<llvm::StringRef> ReportText::internDims(llvm::ArrayRef<std::string> Dims) {
+  std::string Key;
+  for (const std::string &D : Dims)
+    (Key += D) += '\0'; // No dim's text holds a NUL.
+  auto [It, New] = Shapes.try_emplace(Key);
+  if (New) {
+    llvm::MutableArrayRef<llvm::StringRef> A = allocate<llvm::StringRef>(Dims.size());
+    for (size_t I = 0; I < Dims.size(); ++I)
+      A[I] = intern(Dims[I]);
+    It->second = A;
+  }
+  return It->second;
+}
+
 std::string dimText(Expr D) {
   if (!D)
     return "?";
@@ -175,6 +189,8 @@ Report buildReport(Analysis &A, const Convention *Conv) {
   std::map<std::pair<size_t, NodeId>, llvm::SmallVector<size_t, 2>> Children;
   for (size_t K = 0; K < MC.Subgraphs.size(); ++K)
     Children[{MC.Subgraphs[K].ParentGraph, MC.Subgraphs[K].ParentNode}].push_back(K + 1);
+  ReportText &Text = *R.Text;
+  std::vector<std::string> Dims; // One output's dims as text, reused.
   auto addRows = [&](auto &Self, const Graph &G, const ShapeInfo &GSI,
                      const std::vector<NodeCost> &Costs, const NodeWeights *W, size_t GIdx,
                      const GraphCost *GC, unsigned Depth) -> void {
@@ -182,35 +198,39 @@ Report buildReport(Analysis &A, const Convention *Conv) {
       const Node &N = G.node(Id);
       const NodeCost &C = Costs[static_cast<size_t>(Id)];
       LayerRow Row;
-      Row.Name = nodeName(G, N);
+      Row.Name = Text.save(nodeName(G, N));
       Row.Node = Id;
       Row.Unnamed = N.Name.empty();
-      Row.OpType = N.OpType;
-      Row.Domain = N.Domain;
+      Row.OpType = Text.intern(N.OpType);
+      Row.Domain = Text.intern(N.Domain);
       Row.Class = C.Class;
       Row.Counted = C.Counted;
       if (GC) {
-        Row.Graph = GC->Path;
+        Row.Graph = Text.intern(GC->Path);
         Row.Depth = Depth;
         Row.Role = subgraphRoleName(GC->Role);
       }
+      llvm::MutableArrayRef<OutputInfo> Outs = Text.allocate<OutputInfo>(
+          llvm::count_if(N.Outputs, [](ValueId V) { return V != kNoValue; }));
+      size_t K = 0;
       for (ValueId Out : N.Outputs) {
         if (Out == kNoValue)
           continue;
         const TensorType &T = GSI.Types[static_cast<size_t>(Out)];
-        OutputInfo O;
-        O.Name = G.value(Out).Name;
+        OutputInfo &O = Outs[K++];
+        O.Name = Text.save(G.value(Out).Name);
         O.Elem = T.Elem;
         if (T.Dims) {
-          O.Dims.emplace();
+          Dims.clear();
           for (Expr D : *T.Dims)
-            O.Dims->push_back(S.dependsOnFresh(D) ? "?" : D.str());
+            Dims.push_back(S.dependsOnFresh(D) ? "?" : D.str());
+          O.Dims = Text.internDims(Dims);
         }
-        Row.Outputs.push_back(std::move(O));
       }
+      Row.Outputs = Outs;
       Row.MacClass = C.MacClass;
       Row.Macs = C.Macs ? C.Macs.asConst() : std::nullopt;
-      Row.MacsExpr = exprText(S, C.Macs);
+      Row.MacsExpr = Text.intern(exprText(S, C.Macs));
       if (C.Macs != C.MacsMin || C.Macs != C.MacsMax) {
         MacRange &B = Row.Range.emplace();
         B.Min = C.MacsMin ? C.MacsMin.asConst() : std::nullopt;
@@ -218,8 +238,6 @@ Report buildReport(Analysis &A, const Convention *Conv) {
         B.MinExpr = exprText(S, C.MacsMin);
         B.MaxExpr = exprText(S, C.MacsMax);
       }
-      if (Row.MacClass && Row.Macs && R.TotalMacs && *R.TotalMacs > 0)
-        Row.MacShare = static_cast<double>(*Row.Macs) / static_cast<double>(*R.TotalMacs);
       if (W) {
         const NodeWeights &NW = W[static_cast<size_t>(Id)];
         Row.Params = NW.Params;
@@ -271,7 +289,7 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
       continue;
     Expr E = CC.Nodes[static_cast<size_t>(Row.Node)];
     Row.Ops = E ? E.asConst() : std::nullopt;
-    Row.OpsExpr = exprText(S, E);
+    Row.OpsExpr = R.Text->intern(exprText(S, E));
   }
   if (C.SplitPrecision)
     for (const auto &[P, E] : CC.ByPrecision)

@@ -10,14 +10,49 @@
 #include "passes/MacCount.h"
 #include "passes/Roofline.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Allocator.h"
+#include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <memory>
 
 namespace opaudit {
 
+/// Storage for the text of a report's rows: names, formulas, op types and
+/// output dims. One arena instead of a heap block per string (a 1M-node
+/// report holds millions of them); repeated text (op types, formulas, shapes)
+/// is kept once. Reports share it by pointer, so a copied or moved Report's
+/// rows stay valid.
+class ReportText {
+public:
+  /// A copy of S that lives as long as the arena.
+  llvm::StringRef save(llvm::StringRef S) { return Saver.save(S); }
+  /// The arena's one copy of S: for text many rows repeat.
+  llvm::StringRef intern(llvm::StringRef S) { return Unique.save(S); }
+  /// The arena's one copy of a list of dims (each "?" when unknown).
+  llvm::ArrayRef<llvm::StringRef> internDims(llvm::ArrayRef<std::string> Dims);
+  /// Room for N objects of T in the arena (trivially destructible T only).
+  template <class T> llvm::MutableArrayRef<T> allocate(size_t N) {
+    static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
+    T *P = Alloc.Allocate<T>(N);
+    for (size_t I = 0; I < N; ++I)
+      new (P + I) T();
+    return {P, N};
+  }
+
+private:
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Saver{Alloc};
+  llvm::UniqueStringSaver Unique{Alloc};
+  llvm::StringMap<llvm::ArrayRef<llvm::StringRef>> Shapes;
+};
+
 struct OutputInfo {
-  std::string Name;
+  llvm::StringRef Name; ///< In the report's ReportText.
+  /// Each dim as text ("?" when unknown); unset when the rank is unknown.
+  std::optional<llvm::ArrayRef<llvm::StringRef>> Dims;
   DType Elem = DType::Undefined;
-  std::optional<std::vector<std::string>> Dims; ///< Each dim as text ("?" when unknown).
 };
 
 /// The bounds of a layer's MACs when they are a range.
@@ -26,45 +61,45 @@ struct MacRange {
   std::string MinExpr, MaxExpr;    ///< Their formulas; empty when unknown.
 };
 
+/// One row per node. Its text lives in the report's ReportText (Report::Text):
+/// rows are made by buildReport only, and hold no heap block of their own
+/// unless a rare part (a MAC range, traffic, roofline) is set.
 struct LayerRow {
-  std::string Name; ///< Node name, or its first output's name when the file has none.
+  llvm::StringRef Name; ///< Node name, or its first output's name when the file has none.
   /// The graph the node sits in: "" for the main graph, else a path such as
   /// "/If_0/then_branch". Rows of a subgraph follow their control-flow row
   /// and are details of it: the totals are the sum of the main-graph rows.
-  std::string Graph;
-  unsigned Depth = 0;    ///< Nesting depth of Graph (0 for the main graph).
-  NodeId Node = kNoNode; ///< The node in its graph (a stable reference with Graph).
+  llvm::StringRef Graph;
   /// For subgraph rows: "runs", "taken", "not taken", "conditional" (static text).
   llvm::StringRef Role;
-  bool Counted = true; ///< False: no rule knows the operator; nothing was counted.
-  /// Bounds of the MACs when they are a range (an If whose condition depends
-  /// on the data); unset otherwise. Boxed: few rows have one.
-  Boxed<MacRange> Range;
-  std::string OpType;
-  std::string Domain;
-  OpClass Class = OpClass::Other;
-  std::vector<OutputInfo> Outputs;
-  bool MacClass = false;
+  llvm::StringRef OpType;
+  llvm::StringRef Domain;
+  /// The MAC formula ("4089184256*N"); empty when unknown (then shown as "?").
+  llvm::StringRef MacsExpr;
+  llvm::StringRef OpsExpr; ///< The ops formula under --convention; empty when unknown.
+  llvm::ArrayRef<OutputInfo> Outputs;
   /// Exact MACs when every dim is bound; nullopt when unknown or symbolic.
   std::optional<int64_t> Macs;
-  /// The MAC formula ("4089184256*N"); empty when unknown (then shown as "?").
-  std::string MacsExpr;
-  std::optional<double> MacShare; ///< Fraction of the total, when both are concrete.
+  std::optional<int64_t> Ops; ///< Exact ops when known and concrete (only with --convention).
   int64_t Params = 0;
   int64_t WeightBytes = 0;
   int64_t SharedParams = 0;
-  bool Shared = false;
-  bool Inferred = true; ///< false: shapes partially or not inferred.
-  // Operations under the report's convention (only with --convention).
-  std::optional<int64_t> Ops; ///< Exact ops when known and concrete.
-  std::string OpsExpr;        ///< The ops formula; empty when unknown.
-
+  /// Bounds of the MACs when they are a range (an If whose condition depends
+  /// on the data); unset otherwise. Boxed: few rows have one.
+  Boxed<MacRange> Range;
   // Traffic and roofline (docs/traffic-model.md): set only when a traffic option was given.
   // Boxed (ir/IR.h): most reports have neither, and inline they would add 208
   // bytes to every row.
   Boxed<LayerTraffic> Traffic;
   Boxed<LayerRoofline> Roof; ///< Also needs --hw.
-  bool Unnamed = false;      ///< The file gives no name; Name was made up from the op type.
+  unsigned Depth = 0;        ///< Nesting depth of Graph (0 for the main graph).
+  NodeId Node = kNoNode;     ///< The node in its graph (a stable reference with Graph).
+  OpClass Class = OpClass::Other;
+  bool Counted = true; ///< False: no rule knows the operator; nothing was counted.
+  bool MacClass = false;
+  bool Shared = false;
+  bool Inferred = true; ///< false: shapes partially or not inferred.
+  bool Unnamed = false; ///< The file gives no name; Name was made up from the op type.
 };
 
 /// A graph input (initializers excluded): its dtype and dims as the analysis
@@ -122,6 +157,8 @@ struct Report {
   std::vector<std::pair<std::string, int64_t>> Dims; ///< Bound symbolic dims, sorted.
   std::vector<ReportInput> Inputs;                   ///< The main graph's inputs, in order.
   std::string GraphName;                             ///< The main graph's name in the file.
+  /// The rows' text; shared by copies of the report.
+  std::shared_ptr<ReportText> Text = std::make_shared<ReportText>();
   std::vector<LayerRow> Rows;
   std::optional<int64_t> TotalMacs;
   std::string TotalMacsExpr; ///< Empty when unknown.

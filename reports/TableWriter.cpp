@@ -167,7 +167,7 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     writeTrafficSection(R, V, OS);
   if (!R.Convention.empty()) {
     OS << "ops:         ";
-    if (auto O = V.Total.Ops.value())
+    if (auto O = V.Total.sums().Ops.value())
       OS << humanCount(static_cast<double>(*O)) << " (" << groupDigits(*O) << ") under convention '"
          << printable(R.Convention, 60) << "'\n";
     else if (!V.TotalOpsExpr.empty())

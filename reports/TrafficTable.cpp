@@ -81,12 +81,13 @@ void writeTrafficSection(const Report &R, const View &V, llvm::raw_ostream &OS) 
       Resident =
           Row.Source->Traffic->WeightBytes ? (Row.Source->Traffic->Resident ? "yes" : "no") : "";
     else
-      Resident = bytes(Row.ResidentWeightBytes);
-    Cells.push_back({cell(Row.Label, 48), bytes(Row.TrafficWeightBytes), Resident, bytes(Row.ActIn),
-                     bytes(Row.ActOut)});
+      Resident = bytes(Row.sums().ResidentWeightBytes);
+    const ViewSums &S = Row.sums();
+    Cells.push_back({cell(Row.Label, 48), bytes(S.TrafficWeightBytes), Resident, bytes(S.ActIn),
+                     bytes(S.ActOut)});
   }
   Cells.push_back({"TOTAL", groupDigits(T.WeightBytes), groupDigits(T.ResidentWeightBytes),
-                   bytes(V.Total.ActIn), bytes(V.Total.ActOut)});
+                   bytes(V.Total.sums().ActIn), bytes(V.Total.sums().ActOut)});
   std::vector<size_t> W(Head.size(), 0);
   for (const auto &Row : Cells)
     for (size_t I = 0; I < Row.size(); ++I)

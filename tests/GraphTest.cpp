@@ -99,8 +99,8 @@ TEST_CASE("Graph: ResNet-50 SVG parses as XML with every compute op and its MACs
       continue;
     ++Compute;
     CAPTURE(L.Name);
-    REQUIRE(Text.count(L.Name));
-    CHECK(Text[L.Name].find(humanCount(static_cast<double>(*L.Macs)) + " MACs") !=
+    REQUIRE(Text.count(L.Name.str()));
+    CHECK(Text[L.Name.str()].find(humanCount(static_cast<double>(*L.Macs)) + " MACs") !=
           std::string::npos);
   }
   CHECK(Compute == 54); // 53 convolutions and the classifier.
