@@ -3,6 +3,7 @@
 // self-contained HTML page with both graphs coloured by delta. They only
 // serialize the DiffReport; each owns its escaping.
 #include "reports/Diff.h"
+#include "reports/Escape.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -404,32 +405,6 @@ void writeDiffMarkdown(const DiffReport &D, llvm::raw_ostream &OS) {
 }
 
 namespace {
-std::string html(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    switch (C) {
-    case '&':
-      R += "&amp;";
-      break;
-    case '<':
-      R += "&lt;";
-      break;
-    case '>':
-      R += "&gt;";
-      break;
-    case '"':
-      R += "&quot;";
-      break;
-    case '\'':
-      R += "&#39;";
-      break;
-    default:
-      R += C;
-    }
-  }
-  return R;
-}
-
 constexpr const char *kDiffStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:12px 20px;background:#263238;color:#fff}header h1{font-size:18px;margin:0}
@@ -458,20 +433,21 @@ std::string deltaClass(const std::string &Delta) {
 void writeDiffHtml(const DiffReport &D, llvm::raw_ostream &OS) {
   OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-     << "<title>opaudit diff: " << html(D.OldPath) << " \xe2\x86\x92 " << html(D.NewPath)
-     << "</title>\n<style>" << kDiffStyle << "</style>\n</head>\n<body>\n<header><h1>"
-     << html(D.OldPath) << " \xe2\x86\x92 " << html(D.NewPath) << "</h1><p>"
-     << html(matchingLine(D));
+     << "<title>opaudit diff: " << escapeMarkup(D.OldPath) << " \xe2\x86\x92 "
+     << escapeMarkup(D.NewPath) << "</title>\n<style>" << kDiffStyle
+     << "</style>\n</head>\n<body>\n<header><h1>" << escapeMarkup(D.OldPath) << " \xe2\x86\x92 "
+     << escapeMarkup(D.NewPath) << "</h1><p>" << escapeMarkup(matchingLine(D));
   if (std::string C = conditionsLine(D); !C.empty())
-    OS << " &middot; " << html(C);
+    OS << " &middot; " << escapeMarkup(C);
   OS << "</p></header>\n<main>\n<table id=\"totals\"><thead><tr><th>metric</th><th>old</th>"
      << "<th>new</th><th>delta</th><th>change</th></tr></thead><tbody>\n";
   for (DiffMetric M : kAll)
     if (D.has(M)) {
       CellText T = cellText(D.total(M), M);
-      OS << "<tr><td>" << html(metricTitle(M)) << "</td><td class=\"n\">" << html(T.Old)
-         << "</td><td class=\"n\">" << html(T.New) << "</td><td class=\"" << deltaClass(T.Delta)
-         << "\">" << html(T.Delta) << "</td><td class=\"n\">" << html(T.Change) << "</td></tr>\n";
+      OS << "<tr><td>" << escapeMarkup(metricTitle(M)) << "</td><td class=\"n\">"
+         << escapeMarkup(T.Old) << "</td><td class=\"n\">" << escapeMarkup(T.New)
+         << "</td><td class=\"" << deltaClass(T.Delta) << "\">" << escapeMarkup(T.Delta)
+         << "</td><td class=\"n\">" << escapeMarkup(T.Change) << "</td></tr>\n";
     }
   OS << "</tbody></table>\n";
   if (!D.Verdicts.empty()) {
@@ -480,8 +456,8 @@ void writeDiffHtml(const DiffReport &D, llvm::raw_ostream &OS) {
       llvm::StringRef C = V.R == BudgetVerdict::Result::Within     ? "within"
                           : V.R == BudgetVerdict::Result::Exceeded ? "exceeded"
                                                                    : "unknown";
-      OS << "<li class=\"" << C << "\">budget " << html(V.B.Text) << ": " << C << ": "
-         << html(V.Message) << "</li>\n";
+      OS << "<li class=\"" << C << "\">budget " << escapeMarkup(V.B.Text) << ": " << C << ": "
+         << escapeMarkup(V.Message) << "</li>\n";
     }
     OS << "</ul>\n";
   }
@@ -492,7 +468,7 @@ void writeDiffHtml(const DiffReport &D, llvm::raw_ostream &OS) {
         "border:2px dashed #0050c0\">removed (old)</span><span style=\"background:#ffedbf\">"
         "other change (shape, ops, traffic, time)</span></p>\n<div class=\"graphs\">\n";
   auto Graph = [&](llvm::StringRef Title, const std::string &Path, const std::string &Svg) {
-    OS << "<div class=\"graph\"><h2>" << Title << ": " << html(Path) << "</h2>\n";
+    OS << "<div class=\"graph\"><h2>" << Title << ": " << escapeMarkup(Path) << "</h2>\n";
     if (Svg.empty()) {
       OS << "<p>(no picture)</p>";
     } else {
@@ -506,7 +482,7 @@ void writeDiffHtml(const DiffReport &D, llvm::raw_ostream &OS) {
   Graph("new", D.NewPath, D.NewSvg);
   OS << "</div>\n<table id=\"layers\"><thead><tr>";
   for (const std::string &H : layerHeader(D))
-    OS << "<th>" << html(H) << "</th>";
+    OS << "<th>" << escapeMarkup(H) << "</th>";
   OS << "</tr></thead><tbody>\n";
   for (const DiffRow &R : D.Rows) {
     std::vector<std::string> C = layerCells(D, R);
@@ -516,12 +492,12 @@ void writeDiffHtml(const DiffReport &D, llvm::raw_ostream &OS) {
          << (I >= 6   ? " class=\"" + deltaClass(C[I]) + "\""
              : I >= 4 ? " class=\"n\""
                       : "")
-         << ">" << html(C[I]) << "</td>";
+         << ">" << escapeMarkup(C[I]) << "</td>";
     OS << "</tr>\n";
   }
   OS << "</tbody><tfoot><tr>";
   for (const std::string &C : totalCells(D))
-    OS << "<th>" << html(C) << "</th>";
+    OS << "<th>" << escapeMarkup(C) << "</th>";
   OS << "</tr></tfoot></table>\n</main>\n</body>\n</html>\n";
 }
 

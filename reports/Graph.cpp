@@ -4,6 +4,7 @@
 #include "passes/MacCount.h"
 #include "passes/ShapeInference.h"
 #include "passes/Weights.h"
+#include "reports/Escape.h"
 #include "reports/Presentation.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -596,26 +597,6 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
   return P;
 }
 
-namespace {
-/// Text for a Graphviz HTML-like label.
-std::string htmlText(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    if (C == '&')
-      R += "&amp;";
-    else if (C == '<')
-      R += "&lt;";
-    else if (C == '>')
-      R += "&gt;";
-    else if (C == '"')
-      R += "&quot;";
-    else if (static_cast<unsigned char>(C) >= 0x20)
-      R += C;
-  }
-  return R;
-}
-} // namespace
-
 std::string DotGraphTraits<PictureGraph>::graphAttributes(const PictureGraph &G) {
   // dot gives the layered top-down picture people expect of a network. Its
   // cost is in crossing minimisation (mclimit) and network simplex ranking
@@ -639,11 +620,12 @@ std::string DotGraphTraits<PictureGraph>::graphAttributes(const PictureGraph &G)
   // label is not a node, so it never takes part in the layout's ranks.
   if (!G.Legend.empty()) {
     A += "  label=<<table border=\"0\" cellspacing=\"3\" cellpadding=\"3\"><tr><td colspan=\"" +
-         std::to_string(G.Legend.size()) + "\" align=\"left\">" + htmlText(G.LegendTitle) +
+         std::to_string(G.Legend.size()) + "\" align=\"left\">" +
+         escapeGraphvizLabel(G.LegendTitle) +
          "; box: op type, name, output shape, MACs (share), W weights; 3-D box: folded nodes" +
          "</td></tr><tr>";
     for (const LegendEntry &E : G.Legend)
-      A += "<td bgcolor=\"" + E.Fill + "\" border=\"1\">" + htmlText(E.Label) + "</td>";
+      A += "<td bgcolor=\"" + E.Fill + "\" border=\"1\">" + escapeGraphvizLabel(E.Label) + "</td>";
     A += "</tr></table>>;\n  labelloc=t;\n  labeljust=l;\n";
   }
   A += "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", "

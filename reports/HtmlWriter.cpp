@@ -4,7 +4,8 @@
 // inline SVG, the graph picture (Report::GraphSvg, when rendered) and the
 // per-layer table of the presentation view, which a few lines of inline
 // script make sortable and filterable. Every model-provided string goes
-// through html(), so a node named `<script>` is text, never markup.
+// through escapeMarkup(), so a node named `<script>` is text, never markup.
+#include "reports/Escape.h"
 #include "reports/Presentation.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -13,35 +14,6 @@
 namespace opaudit {
 
 namespace {
-std::string html(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    switch (C) {
-    case '&':
-      R += "&amp;";
-      break;
-    case '<':
-      R += "&lt;";
-      break;
-    case '>':
-      R += "&gt;";
-      break;
-    case '"':
-      R += "&quot;";
-      break;
-    case '\'':
-      R += "&#39;";
-      break;
-    case '\n':
-      R += "&#10;";
-      break;
-    default:
-      R += C;
-    }
-  }
-  return R;
-}
-
 /// One summary card: a figure with a caption and a detail line.
 struct Card {
   std::string Caption, Value, Detail;
@@ -107,7 +79,7 @@ void barChart(llvm::raw_ostream &OS, llvm::StringRef Title,
     Max = 1;
   const int LabelW = 260, BarW = 360, RowH = 20;
   int H = static_cast<int>(Bars.size()) * RowH + 8;
-  OS << "<figure class=\"chart\"><figcaption>" << html(Title) << "</figcaption>\n"
+  OS << "<figure class=\"chart\"><figcaption>" << escapeMarkup(Title) << "</figcaption>\n"
      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << LabelW + BarW + 110
      << "\" height=\"" << H << "\" role=\"img\">\n";
   for (size_t I = 0; I < Bars.size(); ++I) {
@@ -117,11 +89,11 @@ void barChart(llvm::raw_ostream &OS, llvm::StringRef Title,
       Label = "..." + Label.substr(Label.size() - 37);
     double W = Bars[I].second / Max * BarW;
     OS << "<text x=\"" << LabelW - 6 << "\" y=\"" << Y + 13 << "\" text-anchor=\"end\"><title>"
-       << html(Bars[I].first) << "</title>" << html(Label) << "</text>";
+       << escapeMarkup(Bars[I].first) << "</title>" << escapeMarkup(Label) << "</text>";
     OS << llvm::formatv("<rect x=\"{0}\" y=\"{1}\" width=\"{2:f1}\" height=\"{3}\"/>", LabelW, Y,
                         std::max(W, 1.0), RowH - 5);
     OS << "<text x=\"" << LabelW + static_cast<int>(W) + 6 << "\" y=\"" << Y + 13 << "\">"
-       << html(Text(Bars[I].second)) << "</text>\n";
+       << escapeMarkup(Text(Bars[I].second)) << "</text>\n";
   }
   OS << "</svg></figure>\n";
 }
@@ -150,7 +122,7 @@ void rooflineChart(llvm::raw_ostream &OS, const Report &R, const View &Whole) {
   }
   OS << "<figure class=\"chart\" id=\"roofline\"><figcaption>Roofline: layers by arithmetic "
         "intensity (MACs per off-chip byte) and attained MACs/s on "
-     << html(F.Profile) << " at " << html(F.Precision) << "</figcaption>\n";
+     << escapeMarkup(F.Profile) << " at " << escapeMarkup(F.Precision) << "</figcaption>\n";
   if (Pts.empty() || F.MacsPerSecond <= 0 || F.BandwidthBytesPerSecond <= 0) {
     OS << "<p>No layer has both a known intensity and a time.</p></figure>\n";
     return;
@@ -199,8 +171,8 @@ void rooflineChart(llvm::raw_ostream &OS, const Report &R, const View &Whole) {
   for (const Pt &P : Pts)
     OS << llvm::formatv("<circle class=\"{0}\" cx=\"{1:f1}\" cy=\"{2:f1}\" r=\"3.5\"><title>",
                         P.Memory ? "memory" : "compute", PX(P.X), PY(P.Y))
-       << html(P.Label) << ": " << llvm::formatv("{0:f2}", P.X).str() << " MACs/byte, "
-       << html(countText(P.Y)) << " MACs/s</title></circle>\n";
+       << escapeMarkup(P.Label) << ": " << llvm::formatv("{0:f2}", P.X).str() << " MACs/byte, "
+       << escapeMarkup(countText(P.Y)) << " MACs/s</title></circle>\n";
   OS << "</svg><p class=\"legend\"><span class=\"dot compute\"></span> compute-bound "
         "<span class=\"dot memory\"></span> memory-bound; the line is the roof: DRAM bandwidth "
         "x intensity, then the MAC rate</p></figure>\n";
@@ -277,22 +249,23 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
   View V = present(R);
   OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-     << "<title>opaudit: " << html(R.Path) << "</title>\n<style>" << kStyle << "</style>\n"
-     << "</head>\n<body>\n<header><h1>" << html(R.Path) << "</h1><p>producer "
-     << html(R.Producer.empty() ? "(none)" : R.Producer) << " &middot; opsets ";
+     << "<title>opaudit: " << escapeMarkup(R.Path) << "</title>\n<style>" << kStyle << "</style>\n"
+     << "</head>\n<body>\n<header><h1>" << escapeMarkup(R.Path) << "</h1><p>producer "
+     << escapeMarkup(R.Producer.empty() ? "(none)" : R.Producer) << " &middot; opsets ";
   for (size_t I = 0; I < R.Opsets.size(); ++I)
-    OS << (I ? ", " : "") << html(R.Opsets[I].first) << " " << R.Opsets[I].second;
+    OS << (I ? ", " : "") << escapeMarkup(R.Opsets[I].first) << " " << R.Opsets[I].second;
   OS << " &middot; " << R.NumNodes << " nodes";
   for (const auto &[D, Val] : R.Dims)
-    OS << " &middot; " << html(D) << "=" << Val;
+    OS << " &middot; " << escapeMarkup(D) << "=" << Val;
   for (const ReportInput &In : R.Inputs)
-    OS << "<br>input " << html(inputText(In));
+    OS << "<br>input " << escapeMarkup(inputText(In));
   for (const std::string &L : conditionLines(R))
-    OS << "<br>" << html(L);
+    OS << "<br>" << escapeMarkup(L);
   OS << "</p></header>\n<main>\n<div class=\"cards\">\n";
   for (const Card &C : summaryCards(R, V))
-    OS << "<div class=\"card\"><div class=\"c\">" << html(C.Caption) << "</div><div class=\"v\">"
-       << html(C.Value) << "</div><div class=\"d\">" << html(C.Detail) << "</div></div>\n";
+    OS << "<div class=\"card\"><div class=\"c\">" << escapeMarkup(C.Caption)
+       << "</div><div class=\"v\">" << escapeMarkup(C.Value) << "</div><div class=\"d\">"
+       << escapeMarkup(C.Detail) << "</div></div>\n";
   OS << "</div>\n";
 
   // Charts: always from the whole model, whatever --top/--group-by chose for the table.
@@ -347,24 +320,24 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
   size_t Trivial = 0;
   for (const ViewRow &Row : V.Rows)
     Trivial += isTrivial(V, Row);
-  OS << "<section><h2>Per-" << html(V.Heading) << " figures</h2>\n"
+  OS << "<section><h2>Per-" << escapeMarkup(V.Heading) << " figures</h2>\n"
      << "<input id=\"filter\" type=\"search\" placeholder=\"filter rows\"> <span "
         "id=\"shown\"></span>\n";
   if (Trivial)
     OS << "<label class=\"toggle\"><input id=\"trivial\" type=\"checkbox\"> show " << Trivial
        << " trivial row(s) (every figure zero)</label>\n";
-  OS << "<table id=\"layers\"><thead><tr><th>" << html(V.Heading) << "</th>"
+  OS << "<table id=\"layers\"><thead><tr><th>" << escapeMarkup(V.Heading) << "</th>"
      << (Layers ? "<th>op</th><th>output shape</th>" : "<th class=\"n\">layers</th>")
      << "<th class=\"n\">MACs</th><th class=\"n\">%MACs</th><th class=\"n\">params</th>"
         "<th class=\"n\">weight bytes</th>";
   for (const ViewColumn &C : V.Columns)
-    OS << (C.Numeric ? "<th class=\"n\">" : "<th>") << html(C.Title) << "</th>";
+    OS << (C.Numeric ? "<th class=\"n\">" : "<th>") << escapeMarkup(C.Title) << "</th>";
   OS << "</tr></thead>\n<tbody>\n";
   auto Cells = [&](const ViewRow &Row, const std::string &MacsText) {
     auto M = Row.macs();
     std::string MacsV = !Row.MacClass ? "-1" : M ? std::to_string(*M) : "-0.5";
     auto S = Row.share(V.Total);
-    OS << "<td class=\"n\" data-v=\"" << MacsV << "\">" << html(MacsText) << "</td>"
+    OS << "<td class=\"n\" data-v=\"" << MacsV << "\">" << escapeMarkup(MacsText) << "</td>"
        << "<td class=\"n\" data-v=\"" << (S ? llvm::formatv("{0:f6}", *S).str() : "-1") << "\">"
        << (S ? llvm::formatv("{0:f1}", *S * 100).str() : "") << "</td>"
        << "<td class=\"n\" data-v=\"" << Row.Params << "\">" << groupDigits(Row.Params) << "</td>"
@@ -373,20 +346,20 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
     for (size_t I = 0; I < V.Columns.size(); ++I) {
       ViewCell C = V.cell(Row, I);
       if (V.Columns[I].Numeric)
-        OS << "<td class=\"n\" data-v=\"" << (C.Sort ? C.Raw : "-1") << "\">" << html(C.Text)
-           << "</td>";
+        OS << "<td class=\"n\" data-v=\"" << (C.Sort ? C.Raw : "-1") << "\">"
+           << escapeMarkup(C.Text) << "</td>";
       else
-        OS << "<td>" << html(C.Text) << "</td>";
+        OS << "<td>" << escapeMarkup(C.Text) << "</td>";
     }
   };
   for (const ViewRow &Row : V.Rows) {
     OS << (Row.K == ViewRow::Other ? "<tr class=\"other\">"
            : isTrivial(V, Row)     ? "<tr class=\"trivial\">"
                                    : "<tr>")
-       << "<td>" << html(Row.Label) << "</td>";
+       << "<td>" << escapeMarkup(Row.Label) << "</td>";
     if (Layers)
-      OS << "<td>" << html(Row.OpType) << "</td><td>"
-         << html(Row.Source ? shapeText(*Row.Source) : "") << "</td>";
+      OS << "<td>" << escapeMarkup(Row.OpType) << "</td><td>"
+         << escapeMarkup(Row.Source ? shapeText(*Row.Source) : "") << "</td>";
     else
       OS << "<td class=\"n\" data-v=\"" << Row.Layers << "\">" << Row.Layers << "</td>";
     Cells(Row, Row.macsText());
@@ -398,7 +371,7 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
   Cells(V.Total, V.Total.macs() || V.TotalMacsExpr.empty() ? V.Total.macsText() : V.TotalMacsExpr);
   OS << "</tr></tfoot></table>\n";
   for (const std::string &L : summaryLines(R, V))
-    OS << "<p>" << html(L) << "</p>\n";
+    OS << "<p>" << escapeMarkup(L) << "</p>\n";
   OS << "</section>\n";
 
   if (!R.Diags.empty()) {
@@ -409,7 +382,7 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
         OS << "... " << R.Diags.size() - 200 << " more; --format json lists them all\n";
         break;
       }
-      OS << html(D.str()) << "\n";
+      OS << escapeMarkup(D.str()) << "\n";
     }
     OS << "</div></section>\n";
   }
@@ -417,10 +390,11 @@ void writeHtml(const Report &R, llvm::raw_ostream &OS) {
         "Gemm, MatMul, Einsum and recurrent cells, one per MAC; other layers show '-'. "
         "'?' is unknown, never zero. Totals are the sum of the rows.</p>\n";
   if (!R.Convention.empty())
-    OS << "<p>The ops column counts operations under convention '" << html(R.Convention)
-       << "': " << html(R.ConventionMeaning) << " (" << html(R.ConventionSource) << ")</p>\n";
+    OS << "<p>The ops column counts operations under convention '" << escapeMarkup(R.Convention)
+       << "': " << escapeMarkup(R.ConventionMeaning) << " (" << escapeMarkup(R.ConventionSource)
+       << ")</p>\n";
   if (R.Cond)
-    OS << "<p>Traffic and time: " << html(R.Cond->Convention) << "</p>\n";
+    OS << "<p>Traffic and time: " << escapeMarkup(R.Cond->Convention) << "</p>\n";
   OS << "</section>\n"
      << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
 }

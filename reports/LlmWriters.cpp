@@ -1,6 +1,7 @@
 // The three presentations of an LlmResult. Each owns its escaping: JSON
-// through llvm::json, SVG text through xmlEscape below.
+// through llvm::json, SVG text through escapeMarkup (reports/Escape.h).
 #include "reports/LlmWriters.h"
+#include "reports/Escape.h"
 #include "reports/Report.h"
 
 #include "llvm/Support/Format.h"
@@ -29,29 +30,6 @@ std::string gb(std::optional<int64_t> V) {
 }
 
 std::string ms(std::optional<double> S) { return S ? fixed(*S * 1e3, 3) + " ms" : "?"; }
-
-std::string xmlEscape(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    switch (C) {
-    case '<':
-      R += "&lt;";
-      break;
-    case '>':
-      R += "&gt;";
-      break;
-    case '&':
-      R += "&amp;";
-      break;
-    case '"':
-      R += "&quot;";
-      break;
-    default:
-      R += C;
-    }
-  }
-  return R;
-}
 
 } // namespace
 
@@ -252,8 +230,8 @@ void writeLlmSvg(const LlmResult &R, llvm::raw_ostream &OS) {
     }
   OS << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << 2 * W << "\" height=\"" << H + 40
      << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
-  OS << "<text x=\"10\" y=\"16\">" << xmlEscape(R.Model) << ": decode at context " << R.Context
-     << " on " << xmlEscape(R.Hardware) << "</text>\n";
+  OS << "<text x=\"10\" y=\"16\">" << escapeMarkup(R.Model) << ": decode at context " << R.Context
+     << " on " << escapeMarkup(R.Hardware) << "</text>\n";
   auto Panel = [&](int X0, const std::vector<double> &Y, llvm::StringRef Label) {
     double XMax = Bs.empty() ? 1 : std::max(1.0, *std::max_element(Bs.begin(), Bs.end()));
     double YMax = Y.empty() ? 1 : *std::max_element(Y.begin(), Y.end()) * 1.1;
@@ -263,8 +241,8 @@ void writeLlmSvg(const LlmResult &R, llvm::raw_ostream &OS) {
        << "\" y2=\"" << 30 + H - Pad << "\" stroke=\"black\"/>\n";
     OS << "<line x1=\"" << X0 + Pad << "\" y1=\"40\" x2=\"" << X0 + Pad << "\" y2=\""
        << 30 + H - Pad << "\" stroke=\"black\"/>\n";
-    OS << "<text x=\"" << X0 + Pad << "\" y=\"" << H + 30 << "\">" << xmlEscape(Label) << " (max "
-       << fixed(YMax / 1.1) << ") against batch (log2)</text>\n";
+    OS << "<text x=\"" << X0 + Pad << "\" y=\"" << H + 30 << "\">" << escapeMarkup(Label)
+       << " (max " << fixed(YMax / 1.1) << ") against batch (log2)</text>\n";
     OS << "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
     for (size_t I = 0; I < Y.size(); ++I)
       OS << fixed(PX(Bs[I])) << "," << fixed(PY(Y[I])) << " ";

@@ -5,6 +5,7 @@
 // but JSON and CSV (which keep the exact formula) shortens a long symbolic
 // total to f(symbols) and says how to bind them.
 #include "reports/SummaryWriter.h"
+#include "reports/Escape.h"
 #include "reports/Presentation.h"
 
 #include "llvm/Support/Format.h"
@@ -189,31 +190,6 @@ std::string escapeMd(llvm::StringRef S) {
   return R;
 }
 
-std::string escapeHtml(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    switch (C) {
-    case '&':
-      R += "&amp;";
-      break;
-    case '<':
-      R += "&lt;";
-      break;
-    case '>':
-      R += "&gt;";
-      break;
-    case '"':
-      R += "&quot;";
-      break;
-    case '\'':
-      R += "&#39;";
-      break;
-    default:
-      R += C;
-    }
-  }
-  return R;
-}
 } // namespace
 
 void writeSummaryTable(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) {
@@ -291,18 +267,18 @@ void writeSummaryHtml(llvm::ArrayRef<ModelSummary> Rows, llvm::raw_ostream &OS) 
      << " models</h1>\n<table id=\"models\"><thead><tr>";
   auto Num = [&](size_t I) { return I >= 2 && I + 1 < H.size() && H[I] != "bound"; };
   for (size_t I = 0; I < H.size(); ++I)
-    OS << (Num(I) ? "<th class=\"n\">" : "<th>") << escapeHtml(H[I]) << "</th>";
+    OS << (Num(I) ? "<th class=\"n\">" : "<th>") << escapeMarkup(H[I]) << "</th>";
   OS << "</tr></thead>\n<tbody>\n";
   for (const ModelSummary &S : Rows) {
     OS << "<tr>";
     std::vector<std::string> C = L.cells(S);
     for (size_t I = 0; I < C.size(); ++I)
-      OS << (Num(I) ? "<td class=\"n\">" : "<td>") << escapeHtml(C[I]) << "</td>";
+      OS << (Num(I) ? "<td class=\"n\">" : "<td>") << escapeMarkup(C[I]) << "</td>";
     OS << "</tr>\n";
   }
   OS << "</tbody></table>\n";
   for (const std::string &X : L.notes(Rows))
-    OS << "<p>" << escapeHtml(X) << "</p>\n";
+    OS << "<p>" << escapeMarkup(X) << "</p>\n";
   OS << "</body>\n</html>\n";
 }
 

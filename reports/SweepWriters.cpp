@@ -5,6 +5,7 @@
 // are coloured by what bounds them (compute or memory) and the compute
 // ceiling is drawn dashed. No plotting library: the output is a few dozen SVG
 // elements, easy to check with any XML parser.
+#include "reports/Escape.h"
 #include "reports/Report.h"
 #include "reports/Sweep.h"
 
@@ -25,33 +26,6 @@ std::string g(double V, int Digits = 4) {
 }
 
 std::string opt(std::optional<double> V, int Digits = 4) { return V ? g(*V, Digits) : "?"; }
-
-std::string xml(llvm::StringRef S) {
-  std::string R;
-  for (char C : S) {
-    switch (C) {
-    case '&':
-      R += "&amp;";
-      break;
-    case '<':
-      R += "&lt;";
-      break;
-    case '>':
-      R += "&gt;";
-      break;
-    case '"':
-      R += "&quot;";
-      break;
-    case '\'':
-      R += "&apos;";
-      break;
-    default:
-      // XML 1.0 forbids most control characters even when escaped.
-      R += (static_cast<unsigned char>(C) < 0x20 && C != '\t' && C != '\n') ? '?' : C;
-    }
-  }
-  return R;
-}
 
 /// Largest 1-2-5 step giving at most 6 ticks from 0 to Max.
 double niceStep(double Max) {
@@ -258,13 +232,14 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
      << g(Height) << "\" viewBox=\"0 0 " << g(Width) << " " << g(Height)
      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-     << "<text x=\"" << g(Left) << "\" y=\"24\" font-size=\"15\">" << xml(S.Model) << " on "
-     << xml(S.Hardware) << "</text>\n"
-     << "<text x=\"" << g(Left) << "\" y=\"44\" fill=\"#555\">input " << xml(S.InputShape)
-     << "; precision " << xml(S.Precision) << "; operating point " << xml(S.OperatingPoint)
-     << "</text>\n<text x=\"" << g(Left) << "\" y=\"62\" fill=\"#555\">weights "
-     << xml(S.WeightDType) << ", activations " << xml(S.ActDType) << ", SRAM "
-     << xml(sweepBytesText(static_cast<double>(S.SramBytes))) << "</text>\n";
+     << "<text x=\"" << g(Left) << "\" y=\"24\" font-size=\"15\">" << escapeMarkup(S.Model)
+     << " on " << escapeMarkup(S.Hardware) << "</text>\n"
+     << "<text x=\"" << g(Left) << "\" y=\"44\" fill=\"#555\">input " << escapeMarkup(S.InputShape)
+     << "; precision " << escapeMarkup(S.Precision) << "; operating point "
+     << escapeMarkup(S.OperatingPoint) << "</text>\n<text x=\"" << g(Left)
+     << "\" y=\"62\" fill=\"#555\">weights " << escapeMarkup(S.WeightDType) << ", activations "
+     << escapeMarkup(S.ActDType) << ", SRAM "
+     << escapeMarkup(sweepBytesText(static_cast<double>(S.SramBytes))) << "</text>\n";
   // Legend: what bounds each point, and the dashed compute ceiling.
   double LY = 84;
   // (Squares, so that the points are the only circles.)
@@ -306,7 +281,7 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     double YMax = MaxU > 0 ? std::ceil(MaxU / Step) * Step : 1;
     auto Y = [&](double V) { return Y0 + 20 + PlotH * (1 - V / U.Scale / YMax); };
     OS << "<g>\n<text x=\"" << g(Left) << "\" y=\"" << g(Y0 + 12) << "\" font-weight=\"bold\">"
-       << xml(std::string(Se.Title) + " (" + U.Name + ")") << "</text>\n";
+       << escapeMarkup(std::string(Se.Title) + " (" + U.Name + ")") << "</text>\n";
     OS << "<rect x=\"" << g(Left) << "\" y=\"" << g(Y0 + 20) << "\" width=\"" << g(PlotW)
        << "\" height=\"" << g(PlotH) << "\" fill=\"none\" stroke=\"#999\"/>\n";
     for (double T = 0; T <= YMax * (1 + 1e-9); T += Step) {
@@ -318,7 +293,8 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
     }
     // The unit beside the axis, rotated.
     OS << "<text transform=\"translate(" << g(Left - 62) << "," << g(Y0 + 20 + PlotH / 2)
-       << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#555\">" << xml(U.Name) << "</text>\n";
+       << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#555\">" << escapeMarkup(U.Name)
+       << "</text>\n";
     for (const SweepPoint &P : S.Points)
       OS << "<text x=\"" << g(X(P.Batch), 6) << "\" y=\"" << g(Y0 + 20 + PlotH + 16, 6)
          << "\" text-anchor=\"middle\">" << P.Batch << "</text>\n";
@@ -349,8 +325,9 @@ void writeSweepSvg(const SweepResult &S, llvm::raw_ostream &OS) {
                                              : g(*V, 6) + " inferences/s";
         OS << "<circle class=\"" << (P.Bound == "?" ? "unknown" : P.Bound) << "-bound\" cx=\""
            << g(X(P.Batch), 6) << "\" cy=\"" << g(Y(*V), 6) << "\" r=\"4.5\" fill=\""
-           << BoundColour(P) << "\"><title>batch " << P.Batch << ": " << xml(Text) << ", "
-           << xml(P.Bound == "?" ? "bound unknown" : P.Bound + "-bound") << "</title></circle>\n";
+           << BoundColour(P) << "\"><title>batch " << P.Batch << ": " << escapeMarkup(Text) << ", "
+           << escapeMarkup(P.Bound == "?" ? "bound unknown" : P.Bound + "-bound")
+           << "</title></circle>\n";
       }
     OS << "</g>\n";
   }

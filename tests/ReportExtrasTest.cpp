@@ -18,7 +18,7 @@ TEST_CASE("HTML: ops, weight traffic and roofline cards appear with their option
   std::ifstream In(Out);
   std::string Html((std::istreambuf_iterator<char>(In)), std::istreambuf_iterator<char>());
   // 2 ops per MAC on 4,089,184,256 MACs.
-  CHECK(Html.find("8,178,368,512 ops under &#39;tops&#39;") != std::string::npos);
+  CHECK(Html.find("8,178,368,512 ops under &apos;tops&apos;") != std::string::npos);
   // 102,121,888 weight bytes streamed once per batch of 8.
   CHECK(Html.find("per inference at batch 8, 102,121,888 bytes per batch") != std::string::npos);
   // 4096 MACs/cycle at 1 GHz over 4,089,184,256 MACs: 1001.67 inferences/s.
