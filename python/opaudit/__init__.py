@@ -453,20 +453,8 @@ def analyze(path_or_bytes, dims=None, inputs=None, input_values=None, convention
     """
     opts = _options(dims, inputs, input_values, convention, hw, batch, sram, precision,
                     operating_point, utilization, weight_dtype, act_dtype, trip_counts)
-    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
-        label = name or "<bytes>"
-        core = _core.analyze(path_or_bytes, label, opts)
-    else:
-        try:
-            path = _os.fspath(path_or_bytes)
-        except TypeError:
-            raise UsageError("analyze expects a path or bytes, got "
-                             f"{type(path_or_bytes).__name__}") from None
-        if isinstance(path, bytes):
-            path = _os.fsdecode(path)
-        label = path
-        core = _core.analyze(path, label, opts)
-    return Analysis(core, label)
+    source, label = _path_or_bytes(path_or_bytes, name, "analyze expects a path or bytes")
+    return Analysis(_core.analyze(source, label, opts), label)
 
 
 def diff(old, new, *, budgets=None, name_old=None, name_new=None, **analyze_kwargs):
@@ -551,22 +539,27 @@ def from_torch(module, example_inputs, *, opset_version=None, input_names=None,
     return analyze(buf.getvalue(), **analyze_kwargs)
 
 
+def _path_or_bytes(model, name, expected):
+    """(source, label) for a model given as its bytes (labelled ``name``, by
+    default "<bytes>") or as a path (str or os.PathLike, labelled by itself),
+    the two forms _core reads; UsageError "EXPECTED, got TYPE" otherwise."""
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return model, name or "<bytes>"
+    try:
+        path = _os.fspath(model)
+    except TypeError:
+        raise UsageError(f"{expected}, got {type(model).__name__}") from None
+    if isinstance(path, bytes):
+        path = _os.fsdecode(path)
+    return path, path
+
+
 def _source(model, name):
     """(source, label) for a command over a model: an Analysis (its loaded
     model is reused, the file is not read again), bytes, or a path."""
     if isinstance(model, Analysis):
         return model._core, model.path
-    if isinstance(model, (bytes, bytearray, memoryview)):
-        label = name or "<bytes>"
-        return model, label
-    try:
-        path = _os.fspath(model)
-    except TypeError:
-        raise UsageError("expected a path, bytes or an opaudit.Analysis, got "
-                         f"{type(model).__name__}") from None
-    if isinstance(path, bytes):
-        path = _os.fsdecode(path)
-    return path, path
+    return _path_or_bytes(model, name, "expected a path, bytes or an opaudit.Analysis")
 
 
 def _positive(what, v, cls=(int,)):

@@ -56,17 +56,50 @@ struct PyOpauditError {
   std::string Msg;
 };
 
-[[noreturn]] void raise(llvm::Error E) {
-  ErrorCategory Cat = ErrorCategory::Internal;
-  std::string Msg;
+/// An llvm::Error as Python will see it. An error that is not the library's
+/// (no category) becomes a plain opaudit.Error with the error's own message.
+PyOpauditError unpack(llvm::Error E) {
+  PyOpauditError Out{ErrorCategory::Internal, {}};
   llvm::handleAllErrors(
       std::move(E),
       [&](const OpauditError &O) {
-        Cat = O.category();
-        Msg = O.text();
+        Out.Cat = O.category();
+        Out.Msg = O.text();
       },
-      [&](const llvm::ErrorInfoBase &B) { Msg = B.message(); });
-  throw PyOpauditError{Cat, std::move(Msg)};
+      [&](const llvm::ErrorInfoBase &B) { Out.Msg = B.message(); });
+  return Out;
+}
+
+[[noreturn]] void raise(llvm::Error E) { throw unpack(std::move(E)); }
+
+/// Runs \p Fn, which returns an llvm::Error, with the GIL released, and
+/// raises its error once the GIL is held again (see PyOpauditError).
+template <typename F> void runWithoutGil(F Fn) {
+  std::optional<llvm::Error> Err;
+  {
+    py::gil_scoped_release NoGil;
+    if (llvm::Error E = Fn())
+      Err.emplace(std::move(E));
+  }
+  if (Err)
+    raise(std::move(*Err));
+}
+
+/// Prefixes the model's name to an error that does not name it already (the
+/// library's option checks do not know the file), so every exception from a
+/// command over a model says which model.
+llvm::Error namingFile(llvm::Error E, const std::string &File) {
+  PyOpauditError P = unpack(std::move(E));
+  if (!File.empty() && P.Msg.find(File) == std::string::npos)
+    P.Msg = File + ": " + P.Msg;
+  return makeError(P.Cat, P.Msg);
+}
+
+/// The value of \p X, or raises its error named after \p File (namingFile).
+template <typename T> T valueOrRaise(llvm::Expected<T> X, const std::string &File) {
+  if (!X)
+    raise(namingFile(X.takeError(), File));
+  return std::move(*X);
 }
 
 /// Options as the Python layer passes them: already split into names and values.
@@ -78,6 +111,56 @@ struct PyOptions {
   std::optional<int64_t> Batch, Sram;
   std::string Hw, OperatingPoint, Precision, WeightDType, ActDType, Convention;
   std::optional<double> Utilization;
+};
+
+/// The options that say what the model computes (dims, input shapes and
+/// values, trip counts, batch) in the library's form; the traffic settings
+/// are analyze()'s alone and go through applyTrafficSettings. reconcile() in
+/// __init__.py sets only dims, inputs and input values, the options `opaudit
+/// reconcile` takes.
+AnalysisOptions analysisOptions(const PyOptions &P) {
+  AnalysisOptions O;
+  for (const auto &[K, V] : P.Dims)
+    O.Dims[K] = V;
+  for (const auto &[K, V] : P.Inputs)
+    O.InputShapes[K] = V;
+  for (const auto &[K, V] : P.InputValues)
+    O.InputValues[K] = V;
+  for (const auto &[K, V] : P.TripCounts)
+    O.TripCounts[K] = V;
+  O.Batch = P.Batch;
+  return O;
+}
+
+/// A model given as bytes (bytes, bytearray, memoryview) or as a path (any
+/// other object, by its str(); __init__.py has checked the type). It is read
+/// off the Python object with the GIL held, the bytes copied once, so that
+/// open() can run without the GIL.
+class ModelSource {
+public:
+  ModelSource(const py::object &Source, std::string Name) : Name(std::move(Name)) {
+    if (py::isinstance<py::bytes>(Source) || py::isinstance<py::bytearray>(Source) ||
+        py::isinstance<py::memoryview>(Source)) {
+      py::buffer_info I = py::buffer(Source).request();
+      Buf = llvm::MemoryBuffer::getMemBufferCopy(
+          llvm::StringRef(static_cast<const char *>(I.ptr),
+                          static_cast<size_t>(I.size * I.itemsize)),
+          this->Name);
+    } else {
+      Path = py::str(Source);
+    }
+  }
+
+  /// Loads and analyzes the model under \p O; call once.
+  llvm::Expected<std::unique_ptr<Analysis>> open(AnalysisOptions O) {
+    return Buf ? Analysis::fromBuffer(std::move(Buf), Name, std::move(O))
+               : Analysis::open(Path, std::move(O));
+  }
+
+private:
+  std::string Name; ///< The bytes' name in messages and in the report.
+  std::unique_ptr<llvm::MemoryBuffer> Buf;
+  std::string Path;
 };
 
 /// The Python-side Analysis: the library's Analysis kept alive with its Report,
@@ -234,98 +317,51 @@ public:
 
 std::unique_ptr<PyAnalysis> analyze(py::object Source, const std::string &Name,
                                     const PyOptions &P) {
-  AnalysisOptions O;
-  for (const auto &[K, V] : P.Dims)
-    O.Dims[K] = V;
-  for (const auto &[K, V] : P.Inputs)
-    O.InputShapes[K] = V;
-  for (const auto &[K, V] : P.InputValues)
-    O.InputValues[K] = V;
-  for (const auto &[K, V] : P.TripCounts)
-    O.TripCounts[K] = V;
-  O.Batch = P.Batch;
-  // Bytes are copied once while the GIL is held; the path form never touches Python.
-  std::unique_ptr<llvm::MemoryBuffer> Buf;
-  std::string Path;
-  if (py::isinstance<py::bytes>(Source) || py::isinstance<py::bytearray>(Source) ||
-      py::isinstance<py::memoryview>(Source)) {
-    py::buffer_info I = py::buffer(Source).request();
-    Buf = llvm::MemoryBuffer::getMemBufferCopy(
-        llvm::StringRef(static_cast<const char *>(I.ptr), static_cast<size_t>(I.size * I.itemsize)),
-        Name);
-  } else {
-    Path = py::str(Source);
-  }
+  AnalysisOptions O = analysisOptions(P);
+  ModelSource Src(Source, Name);
   auto Out = std::make_unique<PyAnalysis>();
-  std::optional<llvm::Error> Err;
-  {
-    py::gil_scoped_release NoGil;
-    auto Run = [&]() -> llvm::Error {
-      TrafficSettings T;
-      T.Hw = P.Hw;
-      T.OperatingPoint = P.OperatingPoint;
-      T.Precision = P.Precision;
-      T.WeightDType = P.WeightDType;
-      T.ActDType = P.ActDType;
-      T.Sram = P.Sram;
-      T.Utilization = P.Utilization;
-      std::vector<std::string> Warnings;
-      llvm::Error TE = applyTrafficSettings(T, O, &Warnings);
-      for (const std::string &W : Warnings)
-        llvm::errs() << "opaudit: warning: " << W << "\n";
-      if (TE)
-        return TE;
-      if (!P.Convention.empty()) {
-        auto C = loadConvention(P.Convention);
-        if (!C)
-          return C.takeError();
-        Out->Conv = std::move(*C);
-      }
-      auto An = Buf ? Analysis::fromBuffer(std::move(Buf), Name, std::move(O))
-                    : Analysis::open(Path, std::move(O));
-      if (!An)
-        return An.takeError();
-      if (llvm::Error E = checkOptionsAgainstModel((*An)->model(), (*An)->options()))
-        return E;
-      Out->A = std::move(*An);
-      Out->R = buildReport(*Out->A, Out->Conv ? &*Out->Conv : nullptr);
-      // The head of the report (model, dims, totals, coverage, convention,
-      // roofline, conditions) without the rows: cheap for any graph size.
-      std::vector<LayerRow> Rows = std::move(Out->R.Rows);
-      std::vector<Diagnostic> Diags = std::move(Out->R.Diags);
-      Out->R.Rows.clear();
-      Out->R.Diags.clear();
-      llvm::raw_string_ostream OS(Out->HeadJson);
-      writeJson(Out->R, OS);
-      OS.flush();
-      Out->R.Rows = std::move(Rows);
-      Out->R.Diags = std::move(Diags);
-      return llvm::Error::success();
-    };
-    if (llvm::Error E = Run())
-      Err.emplace(std::move(E));
-  }
-  if (Err)
-    raise(std::move(*Err));
+  runWithoutGil([&]() -> llvm::Error {
+    TrafficSettings T;
+    T.Hw = P.Hw;
+    T.OperatingPoint = P.OperatingPoint;
+    T.Precision = P.Precision;
+    T.WeightDType = P.WeightDType;
+    T.ActDType = P.ActDType;
+    T.Sram = P.Sram;
+    T.Utilization = P.Utilization;
+    std::vector<std::string> Warnings;
+    llvm::Error TE = applyTrafficSettings(T, O, &Warnings);
+    for (const std::string &W : Warnings)
+      llvm::errs() << "opaudit: warning: " << W << "\n";
+    if (TE)
+      return TE;
+    if (!P.Convention.empty()) {
+      auto C = loadConvention(P.Convention);
+      if (!C)
+        return C.takeError();
+      Out->Conv = std::move(*C);
+    }
+    auto An = Src.open(std::move(O));
+    if (!An)
+      return An.takeError();
+    if (llvm::Error E = checkOptionsAgainstModel((*An)->model(), (*An)->options()))
+      return E;
+    Out->A = std::move(*An);
+    Out->R = buildReport(*Out->A, Out->Conv ? &*Out->Conv : nullptr);
+    // The head of the report (model, dims, totals, coverage, convention,
+    // roofline, conditions) without the rows: cheap for any graph size.
+    std::vector<LayerRow> Rows = std::move(Out->R.Rows);
+    std::vector<Diagnostic> Diags = std::move(Out->R.Diags);
+    Out->R.Rows.clear();
+    Out->R.Diags.clear();
+    llvm::raw_string_ostream OS(Out->HeadJson);
+    writeJson(Out->R, OS);
+    OS.flush();
+    Out->R.Rows = std::move(Rows);
+    Out->R.Diags = std::move(Diags);
+    return llvm::Error::success();
+  });
   return Out;
-}
-
-/// Prefixes the model's name to an error that does not name it already (the
-/// library's option checks do not know the file), so every exception from a
-/// command over a model says which model.
-llvm::Error namingFile(llvm::Error E, const std::string &File) {
-  ErrorCategory Cat = ErrorCategory::Internal;
-  std::string Msg;
-  llvm::handleAllErrors(
-      std::move(E),
-      [&](const OpauditError &O) {
-        Cat = O.category();
-        Msg = O.text();
-      },
-      [&](const llvm::ErrorInfoBase &B) { Msg = B.message(); });
-  if (!File.empty() && Msg.find(File) == std::string::npos)
-    Msg = File + ": " + Msg;
-  return makeError(Cat, Msg);
 }
 
 /// Runs \p Fn(Analysis&, JSON out) on the model \p Source (a path, bytes
@@ -336,67 +372,51 @@ llvm::Error namingFile(llvm::Error E, const std::string &File) {
 template <typename F>
 std::string runOnModel(py::object Source, const std::string &Name, AnalysisOptions O,
                        bool KeepShapes, F Fn) {
-  std::unique_ptr<llvm::MemoryBuffer> Buf;
-  std::string Path;
-  PyAnalysis *Prior = nullptr;
-  if (py::isinstance<PyAnalysis>(Source)) {
-    Prior = Source.cast<PyAnalysis *>();
-  } else if (py::isinstance<py::bytes>(Source) || py::isinstance<py::bytearray>(Source) ||
-             py::isinstance<py::memoryview>(Source)) {
-    py::buffer_info I = py::buffer(Source).request();
-    Buf = llvm::MemoryBuffer::getMemBufferCopy(
-        llvm::StringRef(static_cast<const char *>(I.ptr), static_cast<size_t>(I.size * I.itemsize)),
-        Name);
-  } else {
-    Path = py::str(Source);
-  }
+  PyAnalysis *Prior = py::isinstance<PyAnalysis>(Source) ? Source.cast<PyAnalysis *>() : nullptr;
+  std::optional<ModelSource> Src;
+  if (!Prior)
+    Src.emplace(Source, Name);
   std::string Out;
-  std::optional<llvm::Error> Err;
-  {
-    py::gil_scoped_release NoGil;
-    auto Run = [&]() -> llvm::Error {
-      std::unique_ptr<Analysis> A;
-      if (Prior) {
-        if (KeepShapes) {
-          // The analysis' own shape bindings still hold (dims given here win).
-          const AnalysisOptions &P = Prior->A->options();
-          for (const auto &E : P.Dims)
-            O.Dims.try_emplace(E.first(), E.second);
-          O.InputShapes = P.InputShapes;
-          O.InputValues = P.InputValues;
-          O.TripCounts = P.TripCounts;
-        }
-        A = Prior->A->withOptions(std::move(O));
-      } else {
-        auto An = Buf ? Analysis::fromBuffer(std::move(Buf), Name, std::move(O))
-                      : Analysis::open(Path, std::move(O));
-        if (!An)
-          return An.takeError();
-        A = std::move(*An);
+  auto Run = [&]() -> llvm::Error {
+    std::unique_ptr<Analysis> A;
+    if (Prior) {
+      if (KeepShapes) {
+        // The analysis' own shape bindings still hold (dims given here win).
+        const AnalysisOptions &P = Prior->A->options();
+        for (const auto &E : P.Dims)
+          O.Dims.try_emplace(E.first(), E.second);
+        O.InputShapes = P.InputShapes;
+        O.InputValues = P.InputValues;
+        O.TripCounts = P.TripCounts;
       }
-      llvm::raw_string_ostream OS(Out);
-      OS.SetBuffered();
-      if (llvm::Error E = Fn(*A, OS))
-        return E;
-      OS.flush();
-      return llvm::Error::success();
-    };
+      A = Prior->A->withOptions(std::move(O));
+    } else {
+      auto An = Src->open(std::move(O));
+      if (!An)
+        return An.takeError();
+      A = std::move(*An);
+    }
+    llvm::raw_string_ostream OS(Out);
+    OS.SetBuffered();
+    if (llvm::Error E = Fn(*A, OS))
+      return E;
+    OS.flush();
+    return llvm::Error::success();
+  };
+  runWithoutGil([&]() -> llvm::Error {
     if (llvm::Error E = Run())
-      Err.emplace(namingFile(std::move(E), Name));
-  }
-  if (Err)
-    raise(std::move(*Err));
+      return namingFile(std::move(E), Name);
+    return llvm::Error::success();
+  });
   return Out;
 }
 
-/// Loads a convention or a hardware profile with the GIL held (small files).
+/// Loads the hardware profile \p Hw, if any, with the GIL held (a small file);
+/// an error names the model \p File.
 std::optional<HardwareProfile> hardwareOrNone(const std::string &Hw, const std::string &File) {
   if (Hw.empty())
     return std::nullopt;
-  auto H = loadHardware(Hw);
-  if (!H)
-    raise(namingFile(H.takeError(), File));
-  return std::move(*H);
+  return valueOrRaise(loadHardware(Hw), File);
 }
 
 /// `opaudit claim`: evaluateClaim on the model, written by writeClaimJson.
@@ -415,10 +435,7 @@ py::tuple claim(py::object Source, const std::string &Name, const std::string &M
   In.Sparse = Sparse;
   In.Precision = Precision;
   In.OperatingPoint = OperatingPoint;
-  auto Conv = loadConvention(ClaimConvention);
-  if (!Conv)
-    raise(namingFile(Conv.takeError(), Name));
-  In.ClaimConvention = std::move(*Conv);
+  In.ClaimConvention = valueOrRaise(loadConvention(ClaimConvention), Name);
   std::optional<HardwareProfile> H = hardwareOrNone(Hw, Name);
   In.Hardware = H ? &*H : nullptr;
   AnalysisOptions O;
@@ -480,15 +497,8 @@ py::tuple llm(py::object Source, const std::string &Name, const std::vector<int6
 /// `opaudit reconcile`: the library's reconcile() on the model, written by
 /// the command's own writers. Returns (JSON, table).
 py::tuple reconcileModel(py::object Source, const std::string &Name, const PyOptions &P) {
-  AnalysisOptions O;
-  for (const auto &[K, V] : P.Dims)
-    O.Dims[K] = V;
-  for (const auto &[K, V] : P.Inputs)
-    O.InputShapes[K] = V;
-  for (const auto &[K, V] : P.InputValues)
-    O.InputValues[K] = V;
   std::string Table;
-  std::string J = runOnModel(Source, Name, std::move(O), /*KeepShapes=*/true,
+  std::string J = runOnModel(Source, Name, analysisOptions(P), /*KeepShapes=*/true,
                              [&](Analysis &A, llvm::raw_ostream &OS) -> llvm::Error {
                                if (llvm::Error E = checkOptionsAgainstModel(A.model(), A.options()))
                                  return E;
@@ -520,34 +530,31 @@ py::tuple diff(PyAnalysis &Old, PyAnalysis &New, const std::vector<std::string> 
   }
   std::string Json, Md, Table;
   std::vector<std::tuple<std::string, std::string, std::string>> Verdicts;
-  std::optional<std::string> Missing;
-  {
-    py::gil_scoped_release NoGil;
+  runWithoutGil([&]() -> llvm::Error {
     DiffReport D = diffReports(Old.R, New.R);
+    // The first budget whose metric the options do not produce is the error.
     for (const Budget &B : Bs)
-      if (!D.has(B.Metric) && !Missing)
-        Missing = "budget '" + B.Text + "': both analyses need " +
-                  (B.Metric == DiffMetric::Ops       ? "a convention"
-                   : B.Metric == DiffMetric::Latency ? "hw"
-                                                     : "hw, batch or sram") +
-                  " for " + diffMetricName(B.Metric).str();
-    if (!Missing) {
-      D.Verdicts = checkBudgets(D, Bs);
-      llvm::raw_string_ostream J(Json), M(Md), T(Table);
-      writeDiffJson(D, J);
-      writeDiffMarkdown(D, M);
-      writeDiffTable(D, T);
-      J.flush(), M.flush(), T.flush();
-      for (const BudgetVerdict &V : D.Verdicts)
-        Verdicts.emplace_back(V.B.Text,
-                              V.R == BudgetVerdict::Result::Within     ? "within"
-                              : V.R == BudgetVerdict::Result::Exceeded ? "exceeded"
-                                                                       : "unknown",
-                              V.Message);
-    }
-  }
-  if (Missing)
-    raise(makeError(ErrorCategory::Usage, *Missing));
+      if (!D.has(B.Metric))
+        return makeError(ErrorCategory::Usage,
+                         "budget '" + B.Text + "': both analyses need " +
+                             (B.Metric == DiffMetric::Ops       ? "a convention"
+                              : B.Metric == DiffMetric::Latency ? "hw"
+                                                                : "hw, batch or sram") +
+                             " for " + diffMetricName(B.Metric).str());
+    D.Verdicts = checkBudgets(D, Bs);
+    llvm::raw_string_ostream J(Json), M(Md), T(Table);
+    writeDiffJson(D, J);
+    writeDiffMarkdown(D, M);
+    writeDiffTable(D, T);
+    J.flush(), M.flush(), T.flush();
+    for (const BudgetVerdict &V : D.Verdicts)
+      Verdicts.emplace_back(V.B.Text,
+                            V.R == BudgetVerdict::Result::Within     ? "within"
+                            : V.R == BudgetVerdict::Result::Exceeded ? "exceeded"
+                                                                     : "unknown",
+                            V.Message);
+    return llvm::Error::success();
+  });
   return py::make_tuple(Json, Md, Table, Verdicts);
 }
 
