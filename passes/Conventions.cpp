@@ -74,11 +74,11 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
   SymContext &S = AM.sym();
   ConventionCounts R;
   R.Nodes.resize(G.Nodes.size());
-  R.Total = S.constant(0);
-  R.CountedMacs = S.constant(0);
-  auto AddTo = [&](std::map<std::string, Expr> &M, const std::string &K, Expr V) {
-    auto [It, New] = M.try_emplace(K, S.constant(0));
-    It->second = addKnown(S, It->second, V);
+  // Sums over every node, interned once per batch of terms (ir/Sym.h).
+  ExprSum Total(S), CountedMacs(S);
+  std::map<std::string, ExprSum> ByBucket, ByPrecision;
+  auto AddTo = [&](std::map<std::string, ExprSum> &M, const std::string &K, Expr V) {
+    M.try_emplace(K, S).first->second.add(V);
   };
   for (NodeId Id : SI.Order) {
     const Node &N = G.node(Id);
@@ -92,10 +92,10 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
       Label = PI.Nodes[static_cast<size_t>(Id)];
       Expr MacOps = Conv.MacClasses[Cls] ? weighted(S, Conv.OpsPerMac, NC.Macs) : S.constant(0);
       Expr BiasOps = hasBias(N) ? weighted(S, Conv.Bias[Cls], OutElems) : S.constant(0);
-      AddTo(R.ByBucket, opClassName(NC.Class).str(), MacOps);
-      AddTo(R.ByBucket, kBiasBucket.str(), BiasOps);
+      AddTo(ByBucket, opClassName(NC.Class).str(), MacOps);
+      AddTo(ByBucket, kBiasBucket.str(), BiasOps);
       if (Conv.MacClasses[Cls])
-        R.CountedMacs = addKnown(S, R.CountedMacs, NC.Macs);
+        CountedMacs.add(NC.Macs);
       Ops = addKnown(S, MacOps, BiasOps);
     } else {
       const CostSpec &Cost = *lookupCost(Conv, N, NC.Class);
@@ -123,7 +123,7 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
       }
       Label = Out0 == kNoValue ? "unknown"
                                : precisionLabel(SI.Types[static_cast<size_t>(Out0)].Elem).str();
-      AddTo(R.ByBucket, opClassName(NC.Class).str(), Ops);
+      AddTo(ByBucket, opClassName(NC.Class).str(), Ops);
     }
     if (!Ops) {
       ++R.UnknownNodes;
@@ -132,9 +132,15 @@ ConventionCounts countOps(AnalysisManager &AM, const Convention &Conv) {
                              "' unknown: an element count it needs is unknown or overflows"});
     }
     R.Nodes[static_cast<size_t>(Id)] = Ops;
-    R.Total = addKnown(S, R.Total, Ops);
-    AddTo(R.ByPrecision, Label, Ops);
+    Total.add(Ops);
+    AddTo(ByPrecision, Label, Ops);
   }
+  R.Total = Total.get();
+  R.CountedMacs = CountedMacs.get();
+  for (auto &[K, Sum] : ByBucket)
+    R.ByBucket.emplace(K, Sum.get());
+  for (auto &[K, Sum] : ByPrecision)
+    R.ByPrecision.emplace(K, Sum.get());
   return R;
 }
 

@@ -63,25 +63,25 @@ public:
   /// branch that never runs (no diagnostics; unknown counts as nothing).
   RunSum addRun(const Graph &G, const ShapeInfo &SI, Expr Mult, size_t GIdx,
                 const std::string &Path, bool Quiet) {
-    RunSum Sum{S.constant(0), S.constant(0), S.constant(0), S.constant(0)};
     // A result must describe this very graph; if it does not (found under
     // ASan on test_if_opt), the cost is unknown, never a read past the end.
     if (SI.Types.size() < G.Values.size() || SI.Nodes.size() < G.Nodes.size() ||
         llvm::any_of(SI.Order,
                      [&](NodeId Id) { return static_cast<size_t>(Id) >= G.Nodes.size(); }))
       return RunSum{};
+    ExprSum Exact(S), Min(S), Max(S), Known(S);
     for (NodeId Id : SI.Order) {
       NodeCost C = costOf(G, SI, Id, Mult, GIdx, Path, Quiet);
       if (Quiet) // A branch not taken contributes nothing, known or not.
         C.Macs = C.MacsMin = C.MacsMax = S.constant(0);
-      Sum.Exact = S.add(Sum.Exact, C.Macs);
-      Sum.Min = S.add(Sum.Min, C.MacsMin);
-      Sum.Max = S.add(Sum.Max, C.MacsMax);
+      Exact.add(C.Macs);
+      Min.add(C.MacsMin);
+      Max.add(C.MacsMax);
       if (C.MacsMin)
-        Sum.Known = S.add(Sum.Known, C.MacsMin);
+        Known.add(C.MacsMin);
       accumulate(nodes(GIdx)[static_cast<size_t>(Id)], C);
     }
-    return Sum;
+    return RunSum{Exact.get(), Min.get(), Max.get(), Known.get()};
   }
 
   std::vector<NodeCost> &nodes(size_t GIdx) {
@@ -377,10 +377,10 @@ MacCounts MacCount::run(AnalysisManager &AM) {
   if (!R.Total && R.UnknownNodes == 0 && Sum.Min == Sum.Max)
     R.Diags.push_back({Severity::Error, G.Name.empty() ? "" : "graph '" + G.Name + "'",
                        "total MAC count overflows 64 bits", "overflow"});
-  Expr Volume = S.constant(0);
+  ExprSum Volume(S);
   for (const NodeCost &NC : R.Nodes)
-    Volume = S.add(Volume, NC.OutputElements);
-  R.TensorVolume = Volume;
+    Volume.add(NC.OutputElements);
+  R.TensorVolume = Volume.get();
   return R;
 }
 

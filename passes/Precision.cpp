@@ -89,6 +89,7 @@ PrecisionInfo Precision::run(AnalysisManager &AM) {
   SymContext &S = AM.sym();
   PrecisionInfo R;
   R.Nodes.resize(G.Nodes.size());
+  std::map<std::string, ExprSum> Macs; // Interned once per batch of terms (ir/Sym.h).
   for (NodeId Id : SI.Order) {
     const NodeCost &C = MC.Nodes[static_cast<size_t>(Id)];
     if (!C.MacClass)
@@ -104,9 +105,10 @@ PrecisionInfo Precision::run(AnalysisManager &AM) {
                                                                : TB;
     std::string L = precisionLabel(T).str();
     R.Nodes[static_cast<size_t>(Id)] = L;
-    auto [It, New] = R.Macs.try_emplace(L, S.constant(0));
-    It->second = S.add(It->second, C.Macs);
+    Macs.try_emplace(L, S).first->second.add(C.Macs);
   }
+  for (auto &[L, Sum] : Macs)
+    R.Macs.emplace(L, Sum.get());
   return R;
 }
 

@@ -655,3 +655,55 @@ TEST_CASE("Sym: Exprs work as hash keys and sort deterministically") {
   CHECK(Syms[2] == "S");
   CHECK(Syms[3] == "W");
 }
+
+TEST_CASE("ExprSum: equals a chain of add() while interning one partial sum per batch") {
+  // 3,000 terms of a transformer-like total: i*N*S + 7*N (a MAC formula per
+  // node). The closed form is N*S*(0 + 1 + ... + 2999) + 3000*7*N.
+  SymContext Chain, Batched;
+  auto term = [](SymContext &C, int64_t I) {
+    Expr N = C.symbol("N"), S = C.symbol("S");
+    return C.add(C.mul(C.constant(I), C.mul(N, S)), C.mul(C.constant(7), N));
+  };
+  std::vector<Expr> ChainTerms, BatchedTerms;
+  for (int64_t I = 0; I < 3000; ++I) {
+    ChainTerms.push_back(term(Chain, I));
+    BatchedTerms.push_back(term(Batched, I));
+  }
+  size_t ChainBefore = Chain.numNodes(), BatchedBefore = Batched.numNodes();
+  Expr ByAdd = Chain.constant(0);
+  for (Expr T : ChainTerms)
+    ByAdd = Chain.add(ByAdd, T);
+  ExprSum Sum(Batched);
+  for (Expr T : BatchedTerms)
+    Sum.add(T);
+  Expr Total = Sum.get();
+  CHECK(Total.str() == "4498500*N*S + 21000*N");
+  CHECK(ByAdd.str() == Total.str());
+  // The chain interns each of its 2,999 partial sums (a new polynomial each
+  // time); the batches one per 512 terms (3,000 / 512 -> 6) and the total.
+  CHECK(Chain.numNodes() - ChainBefore >= 2999);
+  CHECK(Batched.numNodes() - BatchedBefore <= 8);
+
+  SUBCASE("no terms is 0, and get() can be called again") {
+    ExprSum Empty(Batched);
+    CHECK(Empty.get().asConst() == 0);
+    Empty.add(Batched.constant(5));
+    CHECK(Empty.get().asConst() == 5);
+    Empty.add(Batched.constant(6));
+    CHECK(Empty.get().asConst() == 11);
+  }
+  SUBCASE("an unknown term, even in an earlier batch, makes the sum unknown") {
+    ExprSum WithUnknown(Batched);
+    for (int I = 0; I < 2000; ++I)
+      WithUnknown.add(I == 700 ? Expr() : Batched.constant(1));
+    CHECK(!WithUnknown.get());
+  }
+  SUBCASE("overflow is unknown, as with add()") {
+    ExprSum Big(Batched);
+    Big.add(Batched.constant(std::numeric_limits<int64_t>::max() - 1));
+    Big.add(Batched.constant(2));
+    CHECK(!Big.get());
+    CHECK(!Batched.add(Batched.constant(std::numeric_limits<int64_t>::max() - 1),
+                       Batched.constant(2)));
+  }
+}
