@@ -228,7 +228,7 @@ llvm::Error checkOptionsAgainstModel(const Model &M, const AnalysisOptions &O) {
     const Value &Val = G.value(V);
     if (Val.Initializer >= 0)
       continue;
-    Inputs.push_back(Val.Name);
+    Inputs.push_back(Val.Name.str());
     if (Val.Declared)
       for (const DeclaredDim &D : Val.Declared->Dims)
         AddDim(D.Param);

@@ -29,7 +29,7 @@ std::string inputShapes(Analysis &A) {
     std::string Dims = T.Dims ? "" : "?";
     for (size_t I = 0; T.Dims && I < T.Dims->size(); ++I)
       Dims += (I ? "x" : "") + dimString((*T.Dims)[I], A.sym());
-    Out += (Out.empty() ? "" : ", ") + G.value(V).Name + ":" +
+    Out += (Out.empty() ? "" : ", ") + G.value(V).Name.str() + ":" +
            (T.Dims && T.Dims->empty() ? "scalar" : Dims);
   }
   return Out;

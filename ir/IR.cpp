@@ -127,12 +127,12 @@ const Attribute *Node::attr(llvm::StringRef N) const {
 }
 
 std::string Node::label(const Graph &G) const {
-  std::string L = OpType;
+  std::string L = OpType.str();
   if (!Name.empty())
-    return L + " '" + Name + "'";
+    return L + " '" + Name.str() + "'";
   for (ValueId O : Outputs)
     if (O != kNoValue)
-      return L + " (output '" + G.value(O).Name + "')";
+      return L + " (output '" + G.value(O).Name.str() + "')";
   return L + " (unnamed)";
 }
 
@@ -140,7 +140,7 @@ ValueId Graph::valueFor(llvm::StringRef N) {
   auto [It, Inserted] = ByName.try_emplace(N, static_cast<ValueId>(Values.size()));
   if (Inserted) {
     Values.emplace_back();
-    Values.back().Name = N.str();
+    Values.back().Name = It->first(); // StringMap entries never move.
   }
   return It->second;
 }

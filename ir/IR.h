@@ -11,7 +11,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/StringSaver.h"
 
 #include <cstdint>
 #include <memory>
@@ -176,7 +178,8 @@ struct Value {
   Value(Value &&) noexcept = default;
   Value &operator=(Value &&) noexcept = default;
 
-  std::string Name;
+  /// Graph::ByName's key for this value: it lives as long as the graph.
+  llvm::StringRef Name;
   NodeId Producer = kNoNode;
   llvm::SmallVector<NodeId, 2> Consumers;
   Boxed<DeclaredType> Declared; ///< From graph input/output/value_info.
@@ -208,7 +211,7 @@ struct Attribute {
   Attribute(Attribute &&) noexcept = default;
   Attribute &operator=(Attribute &&) noexcept = default;
 
-  std::string Name;
+  llvm::StringRef Name; ///< In the model's strings (Model::Strings).
   AttrKind Kind = AttrKind::Undefined;
   std::string RefAttrName; ///< Set inside functions for attribute references.
   float F = 0;
@@ -226,9 +229,11 @@ struct Node {
   Node(Node &&) noexcept = default;
   Node &operator=(Node &&) noexcept = default;
 
-  std::string Name;
-  std::string OpType;
-  std::string Domain;                    ///< "" for the default ONNX domain.
+  // Text in the model's strings (Model::Strings): a graph holds them by the
+  // million, and op types and domains repeat.
+  llvm::StringRef Name;
+  llvm::StringRef OpType;
+  llvm::StringRef Domain;                ///< "" for the default ONNX domain.
   llvm::SmallVector<ValueId, 4> Inputs;  ///< kNoValue for an omitted optional input.
   llvm::SmallVector<ValueId, 2> Outputs; ///< kNoValue for an omitted optional output.
   std::vector<Attribute> Attrs;
@@ -279,7 +284,26 @@ struct Function {
   bool Recursive = false;
 };
 
+/// The text of a model's nodes and attributes: names saved once, op types,
+/// domains and attribute names interned. Neither copied nor moved, so the
+/// StringRefs into it stay valid as long as the model.
+class ModelStrings {
+public:
+  ModelStrings() = default;
+  ModelStrings(const ModelStrings &) = delete;
+  ModelStrings &operator=(const ModelStrings &) = delete;
+  llvm::StringRef save(llvm::StringRef S) { return Saver.save(S); }
+  llvm::StringRef intern(llvm::StringRef S) { return Unique.save(S); }
+
+private:
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Saver{Alloc};
+  llvm::UniqueStringSaver Unique{Alloc};
+};
+
 struct Model {
+  /// Owns the text the graphs' nodes and attributes point to.
+  ModelStrings Strings;
   std::string Path;
   int64_t IrVersion = 0;
   std::string ProducerName;

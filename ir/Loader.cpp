@@ -754,13 +754,13 @@ llvm::Error Loader::readNode(FieldReader R, Node &N, NodeIO &IO, unsigned Depth,
       Names.Out.push_back(IO.Saver.save(R.str(F)));
       break;
     case 3:
-      N.Name = R.str(F).str();
+      N.Name = M.Strings.save(R.str(F));
       break;
     case 4:
-      N.OpType = R.str(F).str();
+      N.OpType = M.Strings.intern(R.str(F));
       break;
     case 7:
-      N.Domain = R.str(F) == "ai.onnx" ? "" : R.str(F).str();
+      N.Domain = R.str(F) == "ai.onnx" ? "" : M.Strings.intern(R.str(F));
       break;
     case 5: {
       N.Attrs.emplace_back();
@@ -785,7 +785,7 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
   while (R.next(F)) {
     switch (F.Num) {
     case 1:
-      A.Name = R.str(F).str();
+      A.Name = M.Strings.intern(R.str(F));
       break;
     case 21:
       A.RefAttrName = R.str(F).str();

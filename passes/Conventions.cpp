@@ -45,7 +45,7 @@ const CostSpec *lookupCost(const Convention &C, const Node &N, OpClass Cls) {
       Plain = &It->second;
       continue;
     }
-    if (!Key.startswith(N.OpType + " "))
+    if (!Key.startswith(N.OpType.str() + " "))
       break;
     if (attrMatches(N, Key.drop_front(N.OpType.size() + 1)))
       return &It->second;

@@ -93,7 +93,7 @@ KvCacheInfo KvCache::run(AnalysisManager &AM) {
             if (std::string Seq = symbolOf(S.sub((*PT.Dims)[Axis], (*T.Dims)[Axis]));
                 !Seq.empty()) {
               R.SeqDim = Seq;
-              R.SeqFrom = "present length - past length (Concat '" + N.Name + "')";
+              R.SeqFrom = "present length - past length (Concat '" + N.Name.str() + "')";
             }
         }
       }
@@ -191,7 +191,7 @@ KvCacheInfo KvCache::run(AnalysisManager &AM) {
       continue;
     if (R.SeqDim.empty() && llvm::StringRef(G.value(V).Name).contains("input_ids")) {
       R.SeqDim = D;
-      R.SeqFrom = "input '" + G.value(V).Name + "'";
+      R.SeqFrom = "input '" + G.value(V).Name.str() + "'";
       continue;
     }
     if (!llvm::is_contained(R.TotalDims, D))

@@ -148,8 +148,8 @@ Shape constShape(SymContext &S, llvm::ArrayRef<int64_t> Dims) {
 
 std::string loopKey(const Graph &G, const Node &N) {
   if (!N.Name.empty() || N.Outputs.empty() || N.Outputs[0] == kNoValue)
-    return N.Name;
-  return G.value(N.Outputs[0]).Name;
+    return N.Name.str();
+  return G.value(N.Outputs[0]).Name.str();
 }
 
 bool hasClamp(Expr E) {

@@ -14,11 +14,11 @@ namespace opaudit {
 
 std::string nodeName(const Graph &G, const Node &N) {
   if (!N.Name.empty())
-    return N.Name;
+    return N.Name.str();
   for (ValueId O : N.Outputs)
     if (O != kNoValue)
-      return G.value(O).Name;
-  return N.OpType;
+      return G.value(O).Name.str();
+  return N.OpType.str();
 }
 
 std::string subgraphPath(llvm::StringRef Enclosing, const Graph &G, const Node &N,
@@ -153,7 +153,7 @@ private:
         if (auto T = fromDeclared(Val.Declared))
           R.Types[static_cast<size_t>(V)] = std::move(*T);
         else
-          diag(Severity::Warning, "", "graph input '" + Val.Name + "' has no tensor type",
+          diag(Severity::Warning, "", "graph input '" + Val.Name.str() + "' has no tensor type",
                "input-untyped");
       }
       auto IV = Opts.InputValues.find(Val.Name);
@@ -363,15 +363,15 @@ private:
     } else if (!Rule) {
       St = NodeStatus::Unsupported;
       const OpRule *Any = findAnyRule(N.Domain, N.OpType);
-      std::string Dom = N.Domain.empty() ? "ai.onnx" : N.Domain;
+      std::string Dom = N.Domain.empty() ? "ai.onnx" : N.Domain.str();
       if (Any)
         diag(Severity::Warning, N.label(G),
-             "no rule for " + Dom + "::" + N.OpType + " at opset " + std::to_string(Opset) +
+             "no rule for " + Dom + "::" + N.OpType.str() + " at opset " + std::to_string(Opset) +
                  "; its outputs are unknown",
              "no-rule-at-opset");
       else
         diag(Severity::Warning, N.label(G),
-             "unsupported operator " + Dom + "::" + N.OpType + "; its outputs are unknown",
+             "unsupported operator " + Dom + "::" + N.OpType.str() + "; its outputs are unknown",
              "unsupported-op");
     } else {
       ShapeScope Here{&G, &R, Outer};
@@ -506,7 +506,7 @@ private:
     if (T.Dims->size() != V.Declared->Dims.size()) {
       ++Mismatches;
       if (FirstMismatch.empty())
-        FirstMismatch = "'" + V.Name + "' (rank " + std::to_string(T.Dims->size()) + " inferred, " +
+        FirstMismatch = "'" + V.Name.str() + "' (rank " + std::to_string(T.Dims->size()) + " inferred, " +
                         std::to_string(V.Declared->Dims.size()) + " declared)";
       return;
     }
@@ -521,7 +521,7 @@ private:
       if (DD.Value && D.isConst() && *D.asConst() != *DD.Value && TrustFile) {
         ++Mismatches;
         if (FirstMismatch.empty())
-          FirstMismatch = "'" + V.Name + "' dim " + std::to_string(I) + " (" + D.str() +
+          FirstMismatch = "'" + V.Name.str() + "' dim " + std::to_string(I) + " (" + D.str() +
                           " inferred, " + std::to_string(*DD.Value) + " declared)";
       }
     }

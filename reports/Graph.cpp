@@ -352,7 +352,7 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
         const auto &Path = Scope[static_cast<size_t>(Id)];
         for (size_t D = S.Path.size(); D < Path.size(); ++D)
           Sig += Path[D] + "/";
-        Sig += G.node(Id).OpType + ":";
+        Sig += G.node(Id).OpType.str() + ":";
         if (const LayerRow *L = RowOf[static_cast<size_t>(Id)])
           Sig += shapeText(*L);
         Sig += ";";
@@ -479,7 +479,7 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
     const Node &First = G.node(BoxMembers[B].front());
     const LayerRow *FirstRow = RowOf[static_cast<size_t>(BoxMembers[B].front())];
     if (BoxScope[B].empty()) {
-      PN.Title = First.Domain.empty() ? First.OpType : First.Domain + "::" + First.OpType;
+      PN.Title = First.Domain.empty() ? First.OpType.str() : First.Domain.str() + "::" + First.OpType.str();
       PN.Tooltip = FirstRow ? FirstRow->Name : First.Name;
       PN.Cluster = Scope[static_cast<size_t>(BoxMembers[B].front())];
       if (!(FirstRow && FirstRow->Unnamed))

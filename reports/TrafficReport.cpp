@@ -23,7 +23,7 @@ std::string inputShapes(AnalysisManager &AM) {
       Dims = "?";
     for (size_t I = 0; T.Dims && I < T.Dims->size(); ++I)
       Dims += (I ? "x" : "") + dimText((*T.Dims)[I]);
-    Out += (Out.empty() ? "" : ", ") + G.value(V).Name + ":" +
+    Out += (Out.empty() ? "" : ", ") + G.value(V).Name.str() + ":" +
            (T.Dims && T.Dims->empty() ? "scalar" : Dims);
   }
   return Out;

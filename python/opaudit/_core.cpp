@@ -221,7 +221,7 @@ public:
         }
         Dims = L;
       }
-      Out.append(py::make_tuple(Val.Name, dtypeName(T.Elem).str(), Dims));
+      Out.append(py::make_tuple(Val.Name.str(), dtypeName(T.Elem).str(), Dims));
     }
     return Out;
   }
