@@ -249,6 +249,10 @@ int run(const AnalyzeArgs &A) {
       llvm::errs() << R->Path << ": warning: no graph picture: " << llvm::toString(Svg.takeError())
                    << "\n";
   }
+  // The writers read the report alone (its text lives in its own arena):
+  // the model and its analyses, most of the memory on a large graph, are
+  // freed before the writers build their view.
+  An->reset();
   if (A.Output.empty() || A.Output == "-") {
     if (F->Name == "model-explorer" && !A.Quiet)
       llvm::errs() << "opaudit: note: stdout holds the MACs node data only; -o FILE also writes "

@@ -163,8 +163,8 @@ const TensorData *Graph::storedTensor(ValueId V) const {
       return nullptr;
     if (P.OpType == "Constant") {
       const Attribute *A = P.attr("value");
-      if (A && A->Kind == AttrKind::Tensor && !A->Tensors.empty())
-        return &A->Tensors.front();
+      if (A && A->Kind == AttrKind::Tensor && !A->tensors().empty())
+        return &A->tensors().front();
       return nullptr;
     }
     if (P.OpType != "Identity" || P.Inputs.empty())

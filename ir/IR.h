@@ -213,15 +213,39 @@ struct Attribute {
 
   llvm::StringRef Name; ///< In the model's strings (Model::Strings).
   AttrKind Kind = AttrKind::Undefined;
-  std::string RefAttrName; ///< Set inside functions for attribute references.
   float F = 0;
   int64_t I = 0;
   std::string S;
-  llvm::SmallVector<float, 4> Floats;
   llvm::SmallVector<int64_t, 4> Ints;
-  std::vector<std::string> Strings;
-  std::vector<TensorData> Tensors;            ///< One element for Kind == Tensor.
-  std::vector<std::unique_ptr<Graph>> Graphs; ///< One element for Kind == Graph.
+
+  /// The rarer parts of an attribute: a reference inside a function, float,
+  /// string, tensor and graph values. Boxed: inline they made every attribute
+  /// 256 bytes, and a 1M-node graph holds hundreds of thousands of attributes.
+  struct Rare {
+    std::string RefAttrName; ///< Set inside functions for attribute references.
+    llvm::SmallVector<float, 4> Floats;
+    std::vector<std::string> Strings;
+    std::vector<TensorData> Tensors;            ///< One element for Kind == Tensor.
+    std::vector<std::unique_ptr<Graph>> Graphs; ///< One element for Kind == Graph.
+  };
+  Boxed<Rare> More;
+
+  llvm::StringRef refAttrName() const { return More ? llvm::StringRef(More->RefAttrName) : ""; }
+  llvm::ArrayRef<float> floats() const {
+    return More ? llvm::ArrayRef<float>(More->Floats) : llvm::ArrayRef<float>();
+  }
+  llvm::ArrayRef<std::string> strings() const {
+    return More ? llvm::ArrayRef<std::string>(More->Strings) : llvm::ArrayRef<std::string>();
+  }
+  llvm::ArrayRef<TensorData> tensors() const {
+    return More ? llvm::ArrayRef<TensorData>(More->Tensors) : llvm::ArrayRef<TensorData>();
+  }
+  llvm::ArrayRef<std::unique_ptr<Graph>> graphs() const {
+    return More ? llvm::ArrayRef<std::unique_ptr<Graph>>(More->Graphs)
+                : llvm::ArrayRef<std::unique_ptr<Graph>>();
+  }
+  /// The rare parts, created on first use (by the loader).
+  Rare &more() { return More ? *More : More.emplace(); }
 };
 
 struct Node {

@@ -426,7 +426,7 @@ void Loader::markRecursiveFunctions() {
         if (It != Index.end())
           Calls[I].push_back(It->second);
         for (const Attribute &A : N.Attrs)
-          for (const auto &Sub : A.Graphs)
+          for (const auto &Sub : A.graphs())
             Work.push_back(Sub.get());
       }
     }
@@ -788,7 +788,7 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
       A.Name = M.Strings.intern(R.str(F));
       break;
     case 21:
-      A.RefAttrName = R.str(F).str();
+      A.more().RefAttrName = R.str(F).str();
       break;
     case 20:
       DeclaredKind = static_cast<int64_t>(F.Varint);
@@ -809,8 +809,8 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
       break;
     case 5:
     case 10: {
-      A.Tensors.emplace_back();
-      if (auto E = readTensor(R.sub(F, kTensorChunk), A.Tensors.back()))
+      A.more().Tensors.emplace_back();
+      if (auto E = readTensor(R.sub(F, kTensorChunk), A.more().Tensors.back()))
         return E;
       A.Kind = F.Num == 5 ? AttrKind::Tensor : AttrKind::Tensors;
       break;
@@ -821,7 +821,7 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
       Sub->Parent = &Owner;
       if (auto E = readGraph(R.sub(F, kGraphChunk), *Sub, Depth + 1))
         return E;
-      A.Graphs.push_back(std::move(Sub));
+      A.more().Graphs.push_back(std::move(Sub));
       A.Kind = F.Num == 6 ? AttrKind::Graph : AttrKind::Graphs;
       break;
     }
@@ -830,7 +830,7 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
         uint32_t Bits = static_cast<uint32_t>(V);
         float X;
         std::memcpy(&X, &Bits, 4);
-        A.Floats.push_back(X);
+        A.more().Floats.push_back(X);
         return true;
       });
       if (!Ok)
@@ -849,7 +849,7 @@ llvm::Error Loader::readAttribute(FieldReader R, Attribute &A, unsigned Depth, c
       break;
     }
     case 9:
-      A.Strings.push_back(R.str(F).str());
+      A.more().Strings.push_back(R.str(F).str());
       A.Kind = AttrKind::Strings;
       break;
     case 22:

@@ -94,8 +94,8 @@ std::optional<llvm::SmallVector<Expr, 8>> InferContext::exprValues(size_t I) con
 
 const Attribute *InferContext::attr(llvm::StringRef Name) const {
   const Attribute *A = N.attr(Name);
-  if (A && !A->RefAttrName.empty())
-    return CallSite ? CallSite->attr(A->RefAttrName) : nullptr;
+  if (A && !A->refAttrName().empty())
+    return CallSite ? CallSite->attr(A->refAttrName()) : nullptr;
   return A;
 }
 
@@ -120,7 +120,7 @@ std::optional<llvm::SmallVector<float, 4>> InferContext::attrFloats(llvm::String
   const Attribute *A = attr(Name);
   if (!A || A->Kind != AttrKind::Floats)
     return std::nullopt;
-  return llvm::SmallVector<float, 4>(A->Floats.begin(), A->Floats.end());
+  return llvm::SmallVector<float, 4>(A->floats().begin(), A->floats().end());
 }
 
 std::string InferContext::attrString(llvm::StringRef Name, llvm::StringRef Default) const {
@@ -130,7 +130,7 @@ std::string InferContext::attrString(llvm::StringRef Name, llvm::StringRef Defau
 
 const TensorData *InferContext::attrTensor(llvm::StringRef Name) const {
   const Attribute *A = attr(Name);
-  return A && A->Kind == AttrKind::Tensor && !A->Tensors.empty() ? &A->Tensors.front() : nullptr;
+  return A && A->Kind == AttrKind::Tensor && !A->tensors().empty() ? &A->tensors().front() : nullptr;
 }
 
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank) {

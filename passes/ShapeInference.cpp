@@ -246,7 +246,7 @@ private:
         Out.insert(V.Name);
     for (const Node &N : Sub.Nodes)
       for (const Attribute &A : N.Attrs)
-        for (const auto &SG : A.Graphs)
+        for (const auto &SG : A.graphs())
           if (SG)
             outerNames(*SG, Out);
   }
@@ -260,7 +260,7 @@ private:
     for (size_t I = 0; I < NN; ++I) {
       llvm::StringSet<> Names;
       for (const Attribute &A : G.Nodes[I].Attrs)
-        for (const auto &SG : A.Graphs)
+        for (const auto &SG : A.graphs())
           if (SG)
             outerNames(*SG, Names);
       for (const auto &E : Names) {

@@ -70,7 +70,7 @@ public:
     }
     for (NodeId Id : Order)
       for (const Attribute &A : G.node(Id).Attrs)
-        for (const auto &Sub : A.Graphs)
+        for (const auto &Sub : A.graphs())
           if (Sub && !R.Subgraphs.count(Sub.get()))
             visitFileOrder(*Sub);
     for (NodeId Id : Order)

@@ -145,7 +145,7 @@ void inferStringNormalizer(InferContext &C) {
     return C.fail("input rank is unknown");
   }
   Shape Out = *X;
-  if (const Attribute *A = C.attr("stopwords"); A && !A->Strings.empty())
+  if (const Attribute *A = C.attr("stopwords"); A && !A->strings().empty())
     Out.back() = C.sym().fresh("strings");
   C.setOutput(0, DType::String, Out);
 }
@@ -370,7 +370,7 @@ void inferClassifier(InferContext &C) {
   if (const Attribute *A = C.attr("classlabels_ints"))
     Classes = A->Ints.size();
   else if (const Attribute *A = C.attr("classlabels_strings"))
-    Classes = A->Strings.size();
+    Classes = A->strings().size();
   DType Label = C.attr("classlabels_strings") ? DType::String : DType::Int64;
   Expr N = rowsOf(C);
   C.setOutput(0, Label, Shape{N});
@@ -421,7 +421,7 @@ void inferOneHotEncoder(InferContext &C) {
   if (const Attribute *A = C.attr("cats_int64s"))
     Cats = A->Ints.size();
   else if (const Attribute *A = C.attr("cats_strings"))
-    Cats = A->Strings.size();
+    Cats = A->strings().size();
   if (!X) {
     C.setOutput(0, DType::Float, std::nullopt);
     return C.fail("input rank is unknown");

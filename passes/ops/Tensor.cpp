@@ -103,13 +103,13 @@ void inferConstant(InferContext &C) {
     V.Reals.push_back(A->F);
   } else if (const Attribute *A = C.attr("value_floats")) {
     V.Elem = DType::Float;
-    V.Reals.assign(A->Floats.begin(), A->Floats.end());
-    V.Dims = {static_cast<int64_t>(A->Floats.size())};
+    V.Reals.assign(A->floats().begin(), A->floats().end());
+    V.Dims = {static_cast<int64_t>(A->floats().size())};
   } else if (C.attr("value_string")) {
     C.setOutput(0, DType::String, Shape{});
     return;
   } else if (const Attribute *A = C.attr("value_strings")) {
-    C.setOutput(0, DType::String, constShape(S, {static_cast<int64_t>(A->Strings.size())}));
+    C.setOutput(0, DType::String, constShape(S, {static_cast<int64_t>(A->strings().size())}));
     return;
   } else {
     return C.fail("Constant has no supported value attribute");
