@@ -175,7 +175,7 @@ void fillSide(const DiffReport &D, const Report &Rep, const LayerRow *Row,
   Set(DiffMetric::WeightBytes, DiffFigure::exact(Row ? Row->WeightBytes : Rep.TotalWeightBytes));
   if (D.has(DiffMetric::Ops))
     Set(DiffMetric::Ops,
-        Row ? exprFigure(Row->Ops, Row->OpsExpr) : exprFigure(Rep.TotalOps, Rep.TotalOpsExpr));
+        Row ? exprFigure(Row->ops(), Row->opsExpr()) : exprFigure(Rep.TotalOps, Rep.TotalOpsExpr));
   if (D.has(DiffMetric::Traffic))
     Set(DiffMetric::Traffic,
         Row ? (Row->Traffic ? optFigure(Row->Traffic->OffchipBytes) : DiffFigure::unknown())

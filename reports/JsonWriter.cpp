@@ -261,7 +261,7 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           J.attribute("domain", L.Domain);
           if (!L.Graph.empty()) {
             J.attribute("graph", L.Graph);
-            J.attribute("role", L.Role);
+            J.attribute("role", L.role());
           }
           optionalInt(J, "macs", L.Macs);
           optionalStr(J, "macs_expr", L.MacsExpr);
@@ -276,8 +276,8 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
           J.attribute("params", L.Params);
           J.attribute("weight_bytes", L.WeightBytes);
           if (!R.Convention.empty()) {
-            optionalInt(J, "ops", L.Ops);
-            optionalStr(J, "ops_expr", L.OpsExpr);
+            optionalInt(J, "ops", L.ops());
+            optionalStr(J, "ops_expr", L.opsExpr());
           }
           if (L.Shared) {
             J.attribute("shared_weights", true);

@@ -69,7 +69,7 @@ ViewRow layerRow(const LayerRow &L, bool Analyses) {
   if (!Analyses)
     return V;
   ViewSums &S = V.Sums.emplace();
-  S.Ops.add(L.Ops);
+  S.Ops.add(L.ops());
   if (L.Traffic) {
     const LayerTraffic &T = *L.Traffic;
     S.TrafficWeightBytes.add(T.WeightBytes);
@@ -311,7 +311,7 @@ ViewCell View::cell(const ViewRow &Row, size_t I) const {
   const ViewSums &S = Row.sums();
   if (Key == "ops") {
     llvm::StringRef Expr = IsTotal                                 ? TotalOpsExpr
-                           : Row.K == ViewRow::Layer && Row.Source ? Row.Source->OpsExpr
+                           : Row.K == ViewRow::Layer && Row.Source ? Row.Source->opsExpr()
                                                                    : "";
     return countCell(S.Ops, S.Ops.value() ? llvm::StringRef() : Expr);
   }
@@ -465,7 +465,7 @@ View present(const Report &R, const ViewOptions &O) {
         Row.Depth = L.Depth;
         Row.Label = V.Texts.emplace_back(
             std::string(2 * L.Depth, ' ') + "[" + L.Graph.str() +
-            (L.Role == "runs" || L.Role.empty() ? "" : ", " + L.Role.str()) + "] " + L.Name.str());
+            (L.role() == "runs" || L.role().empty() ? "" : ", " + L.role().str()) + "] " + L.Name.str());
       }
       V.Rows.push_back(std::move(Row));
     }

@@ -208,7 +208,7 @@ Report buildReport(Analysis &A, const Convention *Conv) {
       if (GC) {
         Row.Graph = Text.intern(GC->Path);
         Row.Depth = Depth;
-        Row.Role = subgraphRoleName(GC->Role);
+        Row.RoleKind = GC->Role;
       }
       llvm::MutableArrayRef<OutputInfo> Outs = Text.allocate<OutputInfo>(
           llvm::count_if(N.Outputs, [](ValueId V) { return V != kNoValue; }));
@@ -288,8 +288,8 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
     if (Row.Depth || Row.Node == kNoNode)
       continue;
     Expr E = CC.Nodes[static_cast<size_t>(Row.Node)];
-    Row.Ops = E ? E.asConst() : std::nullopt;
-    Row.OpsExpr = R.Text->intern(exprText(S, E));
+    Row.Conv = LayerRow::ConventionOps{E ? E.asConst() : std::nullopt,
+                                       R.Text->intern(exprText(S, E))};
   }
   if (C.SplitPrecision)
     for (const auto &[P, E] : CC.ByPrecision)

@@ -70,17 +70,13 @@ struct LayerRow {
   /// "/If_0/then_branch". Rows of a subgraph follow their control-flow row
   /// and are details of it: the totals are the sum of the main-graph rows.
   llvm::StringRef Graph;
-  /// For subgraph rows: "runs", "taken", "not taken", "conditional" (static text).
-  llvm::StringRef Role;
   llvm::StringRef OpType;
   llvm::StringRef Domain;
   /// The MAC formula ("4089184256*N"); empty when unknown (then shown as "?").
   llvm::StringRef MacsExpr;
-  llvm::StringRef OpsExpr; ///< The ops formula under --convention; empty when unknown.
   llvm::ArrayRef<OutputInfo> Outputs;
   /// Exact MACs when every dim is bound; nullopt when unknown or symbolic.
   std::optional<int64_t> Macs;
-  std::optional<int64_t> Ops; ///< Exact ops when known and concrete (only with --convention).
   int64_t Params = 0;
   int64_t WeightBytes = 0;
   int64_t SharedParams = 0;
@@ -92,14 +88,27 @@ struct LayerRow {
   // bytes to every row.
   Boxed<LayerTraffic> Traffic;
   Boxed<LayerRoofline> Roof; ///< Also needs --hw.
+  /// Operations under the report's convention (only with --convention, and
+  /// only on main-graph rows).
+  struct ConventionOps {
+    std::optional<int64_t> Ops; ///< Exact ops when known and concrete.
+    llvm::StringRef Expr;       ///< The ops formula; empty when unknown.
+  };
+  Boxed<ConventionOps> Conv;
   unsigned Depth = 0;        ///< Nesting depth of Graph (0 for the main graph).
   NodeId Node = kNoNode;     ///< The node in its graph (a stable reference with Graph).
   OpClass Class = OpClass::Other;
+  SubgraphRole RoleKind = SubgraphRole::Always; ///< Meaningful for subgraph rows only.
   bool Counted = true; ///< False: no rule knows the operator; nothing was counted.
   bool MacClass = false;
   bool Shared = false;
   bool Inferred = true; ///< false: shapes partially or not inferred.
   bool Unnamed = false; ///< The file gives no name; Name was made up from the op type.
+
+  /// For subgraph rows: "runs", "taken", "not taken", "conditional"; else "".
+  llvm::StringRef role() const { return Depth ? subgraphRoleName(RoleKind) : ""; }
+  std::optional<int64_t> ops() const { return Conv ? Conv->Ops : std::nullopt; }
+  llvm::StringRef opsExpr() const { return Conv ? Conv->Expr : ""; }
 };
 
 /// A graph input (initializers excluded): its dtype and dims as the analysis

@@ -50,9 +50,9 @@ TEST_CASE("Graphs: a known If condition costs its taken branch, in either attrib
   REQUIRE(Taken);
   REQUIRE(Not);
   CHECK(Taken->Macs == 512);
-  CHECK(Taken->Role == "taken");
+  CHECK(Taken->role() == "taken");
   CHECK(Not->Macs == 0);
-  CHECK(Not->Role == "not taken");
+  CHECK(Not->role() == "not taken");
   // The same through --input-value on a condition input.
   const char *Input = R"(<ir_version: 8, opset_import: ["" : 17]>
 g (bool c, float[4,8] X, float[8,16] W1, float[8,8] W3) => (float Y) {
