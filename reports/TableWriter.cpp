@@ -6,6 +6,7 @@
 // long names keep their informative tail.
 #include "reports/Presentation.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
@@ -15,13 +16,19 @@ namespace opaudit {
 
 namespace {
 std::string printable(llvm::StringRef S, size_t Max) {
+  auto Control = [](char C) { return static_cast<unsigned char>(C) < 0x20 || C == 0x7f; };
+  // Every cell of every row goes through here twice (sizing, then printing):
+  // names without a control character, nearly all of them, are copied whole.
+  if (llvm::none_of(S, Control))
+    return S.size() > Max ? "..." + S.take_back(Max - 3).str() : S.str();
   std::string R;
+  R.reserve(S.size() + 8);
   for (char C : S) {
     if (C == '\n')
       R += "\\n";
     else if (C == '\t')
       R += "\\t";
-    else if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
+    else if (Control(C))
       R += '?';
     else
       R += C;
@@ -62,6 +69,20 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
     for (const ViewColumn &Col : V.Columns)
       C.push_back(Col.Title);
   };
+  // Output dims are interned in the report's text (ReportText::internDims):
+  // rows of one shape share their dims' address, so each distinct shape is
+  // formatted once rather than twice per row.
+  llvm::DenseMap<std::pair<const void *, uint64_t>, std::string> Shapes;
+  auto Shape = [&](const LayerRow &L) -> const std::string & {
+    const OutputInfo *O = L.Outputs.empty() ? nullptr : &L.Outputs.front();
+    const void *Dims = O && O->Dims ? static_cast<const void *>(O->Dims->data()) : nullptr;
+    uint64_t Rest = (uint64_t(O && O->Dims ? O->Dims->size() : 0) << 33) |
+                    (uint64_t(O && O->Dims) << 32) | uint64_t(L.Outputs.size());
+    auto [It, New] = Shapes.try_emplace({Dims, Rest});
+    if (New)
+      It->second = printable(shapeText(L), 40);
+    return It->second;
+  };
   auto Row = [&](Cells &C, const ViewRow &Row, std::string Macs) {
     auto S = Row.share(V.Total);
     std::string Share = S ? llvm::formatv("{0:f1}", *S * 100).str() : "";
@@ -71,7 +92,7 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
       Params += " (+" + groupDigits(Row.SharedParams) + " shared)";
     C.assign({printable(Row.Label, Row.Depth ? 48 + 2 * Row.Depth + 64 : 48),
               Layers ? printable(Row.OpType, 32) : std::to_string(Row.Layers),
-              Row.Source ? printable(shapeText(*Row.Source), 40) : "", std::move(Macs),
+              Row.Source ? Shape(*Row.Source) : "", std::move(Macs),
               std::move(Share), std::move(Params), groupDigits(Row.WeightBytes)});
     for (size_t I = 0; I < V.Columns.size(); ++I)
       C.push_back(printable(V.cell(Row, I).Text, 60));
