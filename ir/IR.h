@@ -6,14 +6,13 @@
 #pragma once
 
 #include "ir/Diagnostics.h"
+#include "ir/StringArena.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/Allocator.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/StringSaver.h"
 
 #include <cstdint>
 #include <memory>
@@ -309,21 +308,10 @@ struct Function {
 };
 
 /// The text of a model's nodes and attributes: names saved once, op types,
-/// domains and attribute names interned. Neither copied nor moved, so the
-/// StringRefs into it stay valid as long as the model.
-class ModelStrings {
-public:
-  ModelStrings() = default;
-  ModelStrings(const ModelStrings &) = delete;
-  ModelStrings &operator=(const ModelStrings &) = delete;
-  llvm::StringRef save(llvm::StringRef S) { return Saver.save(S); }
-  llvm::StringRef intern(llvm::StringRef S) { return Unique.save(S); }
-
-private:
-  llvm::BumpPtrAllocator Alloc;
-  llvm::StringSaver Saver{Alloc};
-  llvm::UniqueStringSaver Unique{Alloc};
-};
+/// domains and attribute names interned. Neither copied nor moved (it is a
+/// member of Model, which lives behind a unique_ptr), so the StringRefs into
+/// it stay valid as long as the model.
+using ModelStrings = StringArena;
 
 struct Model {
   /// Owns the text the graphs' nodes and attributes point to.

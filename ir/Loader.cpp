@@ -15,10 +15,8 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/Allocator.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/StringSaver.h"
 
 #include <climits>
 #include <cstring>
@@ -94,8 +92,7 @@ struct NodeIO {
     llvm::SmallVector<llvm::StringRef, 3> In;
     llvm::SmallVector<llvm::StringRef, 1> Out;
   };
-  llvm::BumpPtrAllocator Arena;
-  llvm::StringSaver Saver{Arena};
+  StringArena Text;
   std::vector<Names> Nodes; ///< In the order the nodes were read.
 };
 
@@ -748,10 +745,10 @@ llvm::Error Loader::readNode(FieldReader R, Node &N, NodeIO &IO, unsigned Depth,
       continue;
     switch (F.Num) {
     case 1:
-      Names.In.push_back(IO.Saver.save(R.str(F)));
+      Names.In.push_back(IO.Text.save(R.str(F)));
       break;
     case 2:
-      Names.Out.push_back(IO.Saver.save(R.str(F)));
+      Names.Out.push_back(IO.Text.save(R.str(F)));
       break;
     case 3:
       N.Name = M.Strings.save(R.str(F));

@@ -11,8 +11,6 @@
 #include "passes/Roofline.h"
 
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/Allocator.h"
-#include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -24,27 +22,12 @@ namespace opaudit {
 /// report holds millions of them); repeated text (op types, formulas, shapes)
 /// is kept once. Reports share it by pointer, so a copied or moved Report's
 /// rows stay valid.
-class ReportText {
+class ReportText : public StringArena {
 public:
-  /// A copy of S that lives as long as the arena.
-  llvm::StringRef save(llvm::StringRef S) { return Saver.save(S); }
-  /// The arena's one copy of S: for text many rows repeat.
-  llvm::StringRef intern(llvm::StringRef S) { return Unique.save(S); }
   /// The arena's one copy of a list of dims (each "?" when unknown).
   llvm::ArrayRef<llvm::StringRef> internDims(llvm::ArrayRef<std::string> Dims);
-  /// Room for N objects of T in the arena (trivially destructible T only).
-  template <class T> llvm::MutableArrayRef<T> allocate(size_t N) {
-    static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
-    T *P = Alloc.Allocate<T>(N);
-    for (size_t I = 0; I < N; ++I)
-      new (P + I) T();
-    return {P, N};
-  }
 
 private:
-  llvm::BumpPtrAllocator Alloc;
-  llvm::StringSaver Saver{Alloc};
-  llvm::UniqueStringSaver Unique{Alloc};
   llvm::StringMap<llvm::ArrayRef<llvm::StringRef>> Shapes;
 };
 
