@@ -46,8 +46,8 @@ ActivationInfo ActivationMemory::run(AnalysisManager &AM) {
       R.Diags.push_back({Severity::Error, "",
                          "--batch " + std::to_string(*R.Batch) +
                              " is not a multiple of the batch the graph is exported at (" +
-                             std::to_string(*R.RunBatch) + " in input '" + G.value(First).Name.str() +
-                             "'); traffic is unknown"});
+                             std::to_string(*R.RunBatch) + " in input '" +
+                             G.value(First).Name.str() + "'); traffic is unknown"});
   } else if (O.Batch) {
     R.Diags.push_back({Severity::Warning, "",
                        "the batch of input '" + G.value(First).Name.str() +

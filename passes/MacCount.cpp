@@ -197,7 +197,8 @@ private:
       if (!Quiet) {
         ++R.UnknownNodes;
         if (Uncounted)
-          R.Uncounted.push_back({Path, N.label(G), N.OpType.str(), N.Domain.str(), C.OutputElements});
+          R.Uncounted.push_back(
+              {Path, N.label(G), N.OpType.str(), N.Domain.str(), C.OutputElements});
       }
       return C;
     };
@@ -218,8 +219,8 @@ private:
     if (!Rule && !Classify) {
       C.Counted = false;
       diag(Quiet, Severity::Warning, N.label(G),
-           "not counted: no rule for " + (N.Domain.empty() ? "ai.onnx" : N.Domain.str()) +
-               "::" + N.OpType.str() + ", so the MAC total is unknown (the known part is a lower bound)",
+           "not counted: no rule for " + (N.Domain.empty() ? "ai.onnx" : N.Domain.str()) + "::" +
+               N.OpType.str() + ", so the MAC total is unknown (the known part is a lower bound)",
            "not-counted", Path);
       return Unknown(true);
     }

@@ -130,7 +130,8 @@ std::string InferContext::attrString(llvm::StringRef Name, llvm::StringRef Defau
 
 const TensorData *InferContext::attrTensor(llvm::StringRef Name) const {
   const Attribute *A = attr(Name);
-  return A && A->Kind == AttrKind::Tensor && !A->tensors().empty() ? &A->tensors().front() : nullptr;
+  return A && A->Kind == AttrKind::Tensor && !A->tensors().empty() ? &A->tensors().front()
+                                                                   : nullptr;
 }
 
 std::optional<int64_t> normalizeAxis(int64_t Axis, int64_t Rank) {

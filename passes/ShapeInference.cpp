@@ -506,8 +506,8 @@ private:
     if (T.Dims->size() != V.Declared->Dims.size()) {
       ++Mismatches;
       if (FirstMismatch.empty())
-        FirstMismatch = "'" + V.Name.str() + "' (rank " + std::to_string(T.Dims->size()) + " inferred, " +
-                        std::to_string(V.Declared->Dims.size()) + " declared)";
+        FirstMismatch = "'" + V.Name.str() + "' (rank " + std::to_string(T.Dims->size()) +
+                        " inferred, " + std::to_string(V.Declared->Dims.size()) + " declared)";
       return;
     }
     for (size_t I = 0; I < T.Dims->size(); ++I) {

@@ -479,7 +479,8 @@ PictureGraph buildPicture(AnalysisManager &AM, const Report &R, const GraphOptio
     const Node &First = G.node(BoxMembers[B].front());
     const LayerRow *FirstRow = RowOf[static_cast<size_t>(BoxMembers[B].front())];
     if (BoxScope[B].empty()) {
-      PN.Title = First.Domain.empty() ? First.OpType.str() : First.Domain.str() + "::" + First.OpType.str();
+      PN.Title = First.Domain.empty() ? First.OpType.str()
+                                      : First.Domain.str() + "::" + First.OpType.str();
       PN.Tooltip = FirstRow ? FirstRow->Name : First.Name;
       PN.Cluster = Scope[static_cast<size_t>(BoxMembers[B].front())];
       if (!(FirstRow && FirstRow->Unnamed))

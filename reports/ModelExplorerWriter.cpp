@@ -41,7 +41,8 @@ void writeModelExplorerMetric(const Report &R, llvm::StringRef Metric, llvm::raw
           if (Row.K != ViewRow::Layer || !Row.Source || Row.Depth)
             continue;
           const LayerRow &L = *Row.Source;
-          std::string Key = (L.Unnamed && !L.Outputs.empty() ? L.Outputs.front().Name : L.Name).str();
+          std::string Key =
+              (L.Unnamed && !L.Outputs.empty() ? L.Outputs.front().Name : L.Name).str();
           llvm::json::Value Val = nullptr;
           if (Metric == "macs") {
             if (auto M = Row.macs(); M && Row.MacClass)

@@ -465,7 +465,8 @@ View present(const Report &R, const ViewOptions &O) {
         Row.Depth = L.Depth;
         Row.Label = V.Texts.emplace_back(
             std::string(2 * L.Depth, ' ') + "[" + L.Graph.str() +
-            (L.role() == "runs" || L.role().empty() ? "" : ", " + L.role().str()) + "] " + L.Name.str());
+            (L.role() == "runs" || L.role().empty() ? "" : ", " + L.role().str()) + "] " +
+            L.Name.str());
       }
       V.Rows.push_back(std::move(Row));
     }

@@ -288,8 +288,8 @@ void addConventionOps(Report &R, Analysis &A, const Convention &C) {
     if (Row.Depth || Row.Node == kNoNode)
       continue;
     Expr E = CC.Nodes[static_cast<size_t>(Row.Node)];
-    Row.Conv = LayerRow::ConventionOps{E ? E.asConst() : std::nullopt,
-                                       R.Text->intern(exprText(S, E))};
+    Row.Conv =
+        LayerRow::ConventionOps{E ? E.asConst() : std::nullopt, R.Text->intern(exprText(S, E))};
   }
   if (C.SplitPrecision)
     for (const auto &[P, E] : CC.ByPrecision)

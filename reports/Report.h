@@ -78,8 +78,8 @@ struct LayerRow {
     llvm::StringRef Expr;       ///< The ops formula; empty when unknown.
   };
   Boxed<ConventionOps> Conv;
-  unsigned Depth = 0;        ///< Nesting depth of Graph (0 for the main graph).
-  NodeId Node = kNoNode;     ///< The node in its graph (a stable reference with Graph).
+  unsigned Depth = 0;    ///< Nesting depth of Graph (0 for the main graph).
+  NodeId Node = kNoNode; ///< The node in its graph (a stable reference with Graph).
   OpClass Class = OpClass::Other;
   SubgraphRole RoleKind = SubgraphRole::Always; ///< Meaningful for subgraph rows only.
   bool Counted = true; ///< False: no rule knows the operator; nothing was counted.

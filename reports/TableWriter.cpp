@@ -92,8 +92,8 @@ void writeTable(const Report &R, llvm::raw_ostream &OS) {
       Params += " (+" + groupDigits(Row.SharedParams) + " shared)";
     C.assign({printable(Row.Label, Row.Depth ? 48 + 2 * Row.Depth + 64 : 48),
               Layers ? printable(Row.OpType, 32) : std::to_string(Row.Layers),
-              Row.Source ? Shape(*Row.Source) : "", std::move(Macs),
-              std::move(Share), std::move(Params), groupDigits(Row.WeightBytes)});
+              Row.Source ? Shape(*Row.Source) : "", std::move(Macs), std::move(Share),
+              std::move(Params), groupDigits(Row.WeightBytes)});
     for (size_t I = 0; I < V.Columns.size(); ++I)
       C.push_back(printable(V.cell(Row, I).Text, 60));
   };

@@ -17,7 +17,8 @@ constexpr uint64_t kMaxUnrolledNodes = 2000000;
 
 const Graph *graphAttr(InferContext &C, llvm::StringRef Name) {
   const Attribute *A = C.attr(Name);
-  return A && A->Kind == AttrKind::Graph && !A->graphs().empty() ? A->graphs().front().get() : nullptr;
+  return A && A->Kind == AttrKind::Graph && !A->graphs().empty() ? A->graphs().front().get()
+                                                                 : nullptr;
 }
 
 /// Type of a subgraph's output I after inference; unknown if absent.
