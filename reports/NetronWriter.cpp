@@ -67,10 +67,8 @@ void writeNetron(const Report &R, llvm::raw_ostream &OS) {
             metric(J, "node", Target, "macs", *L.Macs);
           else if (!L.MacsExpr.empty())
             metric(J, "node", Target, "macs", L.MacsExpr);
-          if (L.Macs && R.TotalMacs && *R.TotalMacs > 0) {
-            double Share = static_cast<double>(*L.Macs) / static_cast<double>(*R.TotalMacs);
-            metric(J, "node", Target, "macs_percent", std::round(Share * 1e4) / 100.0);
-          }
+          if (auto Share = Row.share(V.Total))
+            metric(J, "node", Target, "macs_percent", std::round(*Share * 1e4) / 100.0);
         }
         if (L.Params)
           metric(J, "node", Target, "parameters", L.Params);
